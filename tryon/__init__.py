@@ -1,0 +1,9 @@
+"""Try-on studio: virtual try-on and personalised product images on the CPU."""
+
+__version__ = "0.1.0"
+
+from tryon.errors import GarmentNotFoundError, ImageInputError, PersonNotFoundError, TryOnInputError
+from tryon.pipeline import TryOnPipeline, TryOnResult
+
+__all__ = ["GarmentNotFoundError", "ImageInputError", "PersonNotFoundError", "TryOnInputError", "TryOnPipeline",
+           "TryOnResult", "__version__"]

@@ -1,0 +1,257 @@
+"""Garment analysis of an in-shop photo: the garment's mask and its key points.
+
+The photo is assumed to show one garment, front view, on a plain background (a product
+shot or a flat lay). The mask comes from the colour distance to the background plus the
+garment's outline (so white garments on white still close); the key points come from the
+mask's shape: the width profile finds the body and the armpits, the top edge the neckline
+and shoulders, and what sticks out of the body the sleeves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from tryon import masks as M
+from tryon.errors import GarmentNotFoundError
+
+CATEGORIES = ("upper", "lower", "dress")
+
+
+@dataclass(frozen=True)
+class GarmentAnalysis:
+    """A garment photo, its mask, and named key points (x, y) in its pixels.
+
+    Upper garments and dresses: neck_left, neck_right, neck_front, left/right_shoulder,
+    left/right_armpit, left/right_hem, and left/right_cuff when there are sleeves.
+    Lower garments: left/right_waist, left/right_hip, and, for trousers and shorts, crotch and
+    left/right_hem_out / hem_in; skirts: left/right_hem.
+    "Left" is the wearer's left (the image's right side of a front view).
+    """
+
+    image: np.ndarray  # (H, W, 3) uint8
+    mask: np.ndarray  # (H, W) float32 in [0, 1]
+    category: str
+    keypoints: dict[str, np.ndarray]
+    sleeves: dict[str, np.ndarray] = field(default_factory=dict)  # side -> bool mask of that sleeve
+    has_legs: bool = False  # trousers or shorts (two legs) rather than a skirt
+
+
+def analyze_garment(image: np.ndarray, category: str) -> GarmentAnalysis:
+    """Find the garment in a product photo (H, W, 3 uint8 RGB) and its key points.
+
+    Raises:
+        ValueError: unknown category.
+        GarmentNotFoundError: no garment separable from the background.
+    """
+    if category not in CATEGORIES:
+        raise ValueError(f"category={category!r}; expected one of {list(CATEGORIES)}")
+    mask = garment_mask(image)
+    if category == "lower":
+        kps, has_legs = _lower_keypoints(mask)
+        return GarmentAnalysis(image=image, mask=M.feather(mask, 0.8), category=category, keypoints=kps,
+                               has_legs=has_legs)  # fmt: skip
+    kps, sleeves = _upper_keypoints(mask)
+    return GarmentAnalysis(image=image, mask=M.feather(mask, 0.8), category=category, keypoints=kps,
+                           sleeves=sleeves)  # fmt: skip
+
+
+def garment_mask(image: np.ndarray) -> np.ndarray:
+    """A bool mask of the garment in a product photo on a plain background."""
+    h, w = image.shape[:2]
+    lab = cv2.cvtColor(cv2.GaussianBlur(image, (5, 5), 0), cv2.COLOR_RGB2LAB).astype(np.float32)
+    b = max(2, int(0.02 * min(h, w)))
+    border = np.concatenate([lab[:b].reshape(-1, 3), lab[-b:].reshape(-1, 3),
+                             lab[:, :b].reshape(-1, 3), lab[:, -b:].reshape(-1, 3)])  # fmt: skip
+    bg = np.median(border, axis=0)
+    dist_border = np.linalg.norm(border - bg, axis=1)
+    noise = float(np.median(dist_border) * 1.4826 + 1e-3)
+    dist = np.linalg.norm(lab - bg, axis=2)
+    colour = dist > max(10.0, 5.0 * noise)
+    if np.mean(dist_border > max(10.0, 5.0 * noise)) > 0.35:
+        raise GarmentNotFoundError(
+            "The garment could not be separated from the background. Use a photo of the garment alone "
+            "on a plain, light background (a product photo or a flat lay)."
+        )
+    # The outline: edges closed into a contour, so a white garment on white still yields its shape.
+    gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+    edges = cv2.Canny(cv2.GaussianBlur(gray, (5, 5), 0), 12, 36) > 0
+    edges[:b] = edges[-b:] = False
+    edges[:, :b] = edges[:, -b:] = False
+    r = max(2, int(0.006 * max(h, w)))
+    solid = M.fill_holes(M.close(colour | M.dilate(edges, 1), r))
+    solid = M.open_(solid, r)
+    if not solid.any():
+        raise GarmentNotFoundError(
+            "No garment was found in the garment photo. Use a photo of the garment on a plain background."
+        )
+    # Keep the main piece and anything large next to it (a second trouser leg, a strap).
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(solid.astype(np.uint8), connectivity=8)
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    keep = 1 + np.nonzero(areas >= 0.15 * areas.max())[0]
+    mask = np.isin(labels, keep)
+    if mask.mean() < 0.02:
+        raise GarmentNotFoundError(
+            "The garment is too small in the photo or blends into the background. Use a photo where the "
+            "garment fills most of the frame, on a plain background of another colour."
+        )
+    return mask
+
+
+def _rows_extent(mask: np.ndarray):
+    """Per row: leftmost and rightmost mask column (or -1)."""
+    any_ = mask.any(axis=1)
+    left = np.where(any_, mask.argmax(axis=1), -1)
+    right = np.where(any_, mask.shape[1] - 1 - mask[:, ::-1].argmax(axis=1), -1)
+    return left, right
+
+
+def _segment_around(row: np.ndarray, x: int) -> tuple[int, int] | None:
+    """The run of True in `row` that contains column x (or the nearest run)."""
+    if not row.any():
+        return None
+    if not row[x]:
+        xs = np.nonzero(row)[0]
+        x = int(xs[np.argmin(np.abs(xs - x))])
+    left = x
+    while left > 0 and row[left - 1]:
+        left -= 1
+    right = x
+    while right < len(row) - 1 and row[right + 1]:
+        right += 1
+    return left, right
+
+
+def _upper_keypoints(mask: np.ndarray):
+    h, w = mask.shape
+    ys = np.nonzero(mask.any(axis=1))[0]
+    top, bottom = int(ys[0]), int(ys[-1])
+    gh = bottom - top + 1
+    cx = int(np.round(np.nonzero(mask[top + int(0.6 * gh)])[0].mean()))
+    left_ext, right_ext = _rows_extent(mask)
+    # 1. The body's own width, from the lower part where no sleeve reaches.
+    seg_l = np.full(h, -1)
+    seg_r = np.full(h, -1)
+    for y in range(top, bottom + 1):
+        seg = _segment_around(mask[y], cx)
+        if seg:
+            seg_l[y], seg_r[y] = seg
+    lower = range(top + int(0.7 * gh), bottom - max(2, int(0.03 * gh)))
+    body_w = float(np.median([seg_r[y] - seg_l[y] for y in lower])) if len(lower) else float(w / 3)
+    # 2. Armpits: going down from the top, the end of the first block of rows much wider than the body.
+    wide = (right_ext - left_ext) > body_w * 1.25
+    armpit_y = top + int(0.3 * gh)
+    sleeves_found = False
+    y = top + int(0.05 * gh)
+    while y < top + int(0.5 * gh) and not wide[y]:
+        y += 1
+    if y < top + int(0.5 * gh):
+        while y < top + int(0.6 * gh) and wide[y]:
+            y += 1
+        armpit_y = y
+        sleeves_found = True
+    # Body edges below the armpits: median of the rows there (the widest rows are sleeves or ties).
+    below = range(min(bottom, armpit_y + int(0.05 * gh)), min(bottom, armpit_y + int(0.25 * gh)))
+    if sleeves_found:
+        xl = float(np.median([seg_l[y] for y in below if seg_l[y] >= 0] or [cx - body_w / 2]))
+        xr = float(np.median([seg_r[y] for y in below if seg_r[y] >= 0] or [cx + body_w / 2]))
+    else:
+        xl = float(np.median([left_ext[y] for y in below if left_ext[y] >= 0] or [cx - body_w / 2]))
+        xr = float(np.median([right_ext[y] for y in below if right_ext[y] >= 0] or [cx + body_w / 2]))
+    if xr - xl > 1.3 * body_w or xr - xl < 0.6 * body_w:
+        xl, xr = cx - body_w / 2, cx + body_w / 2
+    # 3. Top edge per column: the neckline dips in the middle, the shoulders slope to the sides.
+    top_y = np.where(mask.any(axis=0), mask.argmax(axis=0), h)
+    span = max(3, int(0.5 * (xr - xl)))
+    cols_l = np.arange(max(0, cx - span), cx)
+    cols_r = np.arange(cx + 1, min(w, cx + span))
+    neck_r_x = int(cols_l[np.argmin(top_y[cols_l])]) if len(cols_l) else cx - 1
+    neck_l_x = int(cols_r[np.argmin(top_y[cols_r])]) if len(cols_r) else cx + 1
+    neck_front_y = top_y[cx] if top_y[cx] < h else top
+    if sleeves_found:
+        shoulder_x_r, shoulder_x_l = int(xl), int(xr)
+    else:  # sleeveless: the strap's outer edge
+        shoulder_x_r = int(max(0, neck_r_x - 0.15 * (xr - xl)))
+        shoulder_x_l = int(min(w - 1, neck_l_x + 0.15 * (xr - xl)))
+    kps = {
+        "neck_right": np.array([neck_r_x, top_y[neck_r_x]], float),
+        "neck_left": np.array([neck_l_x, top_y[neck_l_x]], float),
+        "neck_front": np.array([cx, neck_front_y], float),
+        "right_shoulder": np.array([shoulder_x_r, min(top_y[shoulder_x_r], armpit_y - 2)], float),
+        "left_shoulder": np.array([shoulder_x_l, min(top_y[shoulder_x_l], armpit_y - 2)], float),
+        "right_armpit": np.array([xl, armpit_y], float),
+        "left_armpit": np.array([xr, armpit_y], float),
+    }
+    # The hem: the lowest row where the body is still at least half its width (ties and tails hang lower).
+    hem_y = bottom
+    while hem_y > armpit_y and not (0 <= seg_l[hem_y] and seg_r[hem_y] - seg_l[hem_y] > 0.6 * body_w):
+        hem_y -= 1
+    kps["right_hem"] = np.array([seg_l[hem_y], hem_y], float)
+    kps["left_hem"] = np.array([seg_r[hem_y], hem_y], float)
+    # 4. Sleeves: what lies outside the body, above the hem.
+    sleeves: dict[str, np.ndarray] = {}
+    if sleeves_found:
+        cols = np.arange(w)[None, :]
+        rows = np.arange(h)[:, None]
+        margin = 0.02 * body_w
+        for side, outside in (("right", cols < xl - margin), ("left", cols > xr + margin)):
+            part = mask & outside & (rows < hem_y - 0.05 * gh)
+            if part.sum() < 0.002 * mask.sum():
+                continue
+            part = M.largest_component(part)
+            root = (kps[f"{side}_shoulder"] + kps[f"{side}_armpit"]) / 2
+            py, px = np.nonzero(part)
+            d = np.hypot(px - root[0], py - root[1])
+            far = d >= np.percentile(d, 92)
+            kps[f"{side}_cuff"] = np.array([px[far].mean(), py[far].mean()])
+            sleeves[side] = part
+    return kps, sleeves
+
+
+def _lower_keypoints(mask: np.ndarray):
+    h, w = mask.shape
+    ys = np.nonzero(mask.any(axis=1))[0]
+    top, bottom = int(ys[0]), int(ys[-1])
+    gh = bottom - top + 1
+    left_ext, right_ext = _rows_extent(mask)
+    y_w = top + max(1, int(0.02 * gh))
+    y_h = top + int(0.2 * gh)
+    kps = {
+        "right_waist": np.array([left_ext[y_w], top], float),
+        "left_waist": np.array([right_ext[y_w], top], float),
+        "right_hip": np.array([left_ext[y_h], y_h], float),
+        "left_hip": np.array([right_ext[y_h], y_h], float),
+    }
+    cx = int((left_ext[y_w] + right_ext[y_w]) / 2)
+    # Legs: below some row, the centre column is background (the crotch).
+    col = mask[:, max(0, cx - 1) : cx + 2].all(axis=1)
+    below = np.nonzero(~col[top + int(0.15 * gh) : bottom + 1])[0]
+    has_legs = False
+    if len(below) and below[0] < 0.85 * gh:
+        crotch_y = top + int(0.15 * gh) + int(below[0])
+        rest = bottom - crotch_y
+        # Gap must persist down to the hem to count as legs (not a slit).
+        gap_rows = (~mask[crotch_y:bottom, max(0, cx - 1) : cx + 2].all(axis=1)).mean() if rest > 0 else 0
+        has_legs = gap_rows > 0.8
+    if has_legs:
+        kps["crotch"] = np.array([cx, crotch_y], float)
+        y = bottom - max(1, int(0.01 * gh))
+        row = mask[y]
+        xs = np.nonzero(row)[0]
+        right_leg = xs[xs < cx]
+        left_leg = xs[xs > cx]
+        if len(right_leg) and len(left_leg):
+            kps["right_hem_out"] = np.array([right_leg.min(), bottom], float)
+            kps["right_hem_in"] = np.array([right_leg.max(), bottom], float)
+            kps["left_hem_in"] = np.array([left_leg.min(), bottom], float)
+            kps["left_hem_out"] = np.array([left_leg.max(), bottom], float)
+        else:
+            has_legs = False
+            del kps["crotch"]
+    if not has_legs:
+        y = bottom - max(1, int(0.01 * gh))
+        kps["right_hem"] = np.array([left_ext[y], bottom], float)
+        kps["left_hem"] = np.array([right_ext[y], bottom], float)
+    return kps, has_legs

@@ -1,0 +1,370 @@
+"""Person analysis: from a photo to a :class:`BodyAnalysis`.
+
+No human-parsing model ships offline, so the regions are derived: MediaPipe gives the
+skeleton, the person's silhouette and the face mesh; colour models (skin from the face,
+hair from above the face, the top and the bottom from the torso) split the silhouette
+into face, hair, hands, skin, upper clothes, lower clothes and feet.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from tryon import masks as M
+from tryon.errors import PersonNotFoundError
+from tryon.perception.body import POSE_INDEX, BodyAnalysis, ColourModel, Skeleton
+from tryon.perception.detectors import (
+    DETECTOR_LONG_SIDE,
+    FACE_OVAL,
+    SKIN_SAMPLE_POINTS,
+    Detectors,
+    shared_detectors,
+)
+
+# Body proportions in shoulder widths (S = distance between the shoulder joints), measured on
+# the 22 real photos: shoulder-to-hip 1.4-1.75 S, hip joints 0.55-0.63 S apart.
+TORSO_LENGTH = 1.55
+HIP_WIDTH = 0.58
+UPPER_ARM = 0.95
+FOREARM = 0.85
+THIGH = 1.25
+SHIN = 1.2
+ARM_RADIUS = 0.14  # half the width of an upper arm
+LEG_RADIUS = 0.2
+
+
+def estimate_body(image: np.ndarray, detectors: Detectors | None = None) -> BodyAnalysis:
+    """Analyse a person photo (H, W, 3 uint8 RGB).
+
+    Raises:
+        PersonNotFoundError: no person, or no shoulders, in the photo.
+    """
+    detectors = detectors or shared_detectors()
+    h, w = image.shape[:2]
+    notes: list[str] = []
+
+    # 1. Skeleton and silhouette from MediaPipe, on a small copy.
+    pose, seg = _detect_main_person(image, detectors, notes)
+    skeleton = _skeleton(pose, (h, w), notes)
+    person = _person_mask(seg, skeleton, (h, w))
+    S = skeleton.shoulder_width
+    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
+
+    # 2. Face: the face mesh on a crop around the head when the head is in the frame.
+    face, face_box, chin_y = _face(image, skeleton, person, detectors)
+
+    # 3. Colour models: skin from the face (or the neck when the face is cut off).
+    skin_colour = _skin_colour(lab, face, person, skeleton, chin_y)
+    skin = person & (skin_colour.distance(lab) < 2.6)
+    skin = M.open_(skin, 1)
+
+    # 4. Hands from the pose's hand points; hair from above the chin.
+    hands = _hands(skeleton, skin, person, (h, w))
+    arm_bands = _arm_bands(skeleton, (h, w))
+    waist_y = _waist(lab, person & ~skin, skeleton, h)
+    top_colour = _region_colour(lab, person & ~skin & ~face & (np.arange(h)[:, None] > chin_y) & ~arm_bands,
+                                chin_y, min(waist_y, skeleton.shoulder_center[1] + 0.9 * S))
+    hair = _hair(lab, person, face, skin, top_colour, skeleton, chin_y)
+
+    # 5. Clothes: the silhouette minus skin, face, hair and hands, split at the waist.
+    rows = np.arange(h)[:, None]
+    clothed = person & ~skin & ~face & ~hair & ~hands
+    ankle_y = min(skeleton["left_ankle"][1], skeleton["right_ankle"][1])
+    feet = person & (rows > ankle_y - 0.12 * S)
+    upper_zone = (rows > chin_y) & ((rows <= waist_y) | arm_bands)
+    upper = clothed & upper_zone & ~feet
+    upper = M.components_touching(upper, _chest_seed(skeleton, (h, w)) | arm_bands)
+    lower = clothed & (rows > waist_y) & ~upper & ~feet
+
+    edge = max(1.0, S / 150)
+    return BodyAnalysis(
+        size=(h, w),
+        skeleton=skeleton,
+        person=M.feather(person, edge),
+        face=M.feather(face, edge),
+        face_box=face_box,
+        hair=M.feather(hair, edge),
+        hands=M.feather(hands, edge),
+        skin=M.feather(skin, edge),
+        upper_clothes=M.feather(upper, edge),
+        lower_clothes=M.feather(lower, edge),
+        feet=M.feather(feet, edge),
+        waist_y=float(waist_y),
+        skin_colour=skin_colour,
+        notes=tuple(notes),
+    )
+
+
+def _detect_main_person(image, detectors, notes):
+    h, w = image.shape[:2]
+    scale = min(1.0, DETECTOR_LONG_SIDE / max(h, w))
+    small = cv2.resize(image, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+    raw = detectors.run(small)
+    if len(raw.face_boxes) > 1:
+        notes.append(f"{len(raw.face_boxes)} people are in the photo; the largest one was used.")
+        x0, y0, x1, y1 = raw.face_boxes[0]
+        nose = raw.pose[POSE_INDEX["nose"], :2] if raw.pose is not None else None
+        inside = nose is not None and x0 - (x1 - x0) <= nose[0] <= x1 + (x1 - x0)
+        if not inside:
+            # Pose found someone else: look again in a strip around the largest face.
+            fw = x1 - x0
+            cx0 = int(max(0, x0 - 3 * fw))
+            cx1 = int(min(small.shape[1], x1 + 3 * fw))
+            raw_crop = detectors.run(np.ascontiguousarray(small[:, cx0:cx1]))
+            if raw_crop.pose is not None:
+                seg = np.zeros(small.shape[:2], np.float32)
+                seg[:, cx0:cx1] = raw_crop.segmentation
+                pose = raw_crop.pose.copy()
+                pose[:, 0] += cx0
+                raw = type(raw)(pose=pose, segmentation=seg, face_boxes=raw.face_boxes)
+    if raw.pose is None:
+        raise PersonNotFoundError(
+            "No person was found in the photo. Use a photo of one person facing the camera, "
+            "with the head, shoulders and upper body visible."
+        )
+    pose = raw.pose.copy()
+    pose[:, :3] /= scale
+    seg = cv2.resize(raw.segmentation, (w, h), interpolation=cv2.INTER_LINEAR)
+    return pose, seg
+
+
+def _skeleton(pose: np.ndarray, size: tuple[int, int], notes: list[str]) -> Skeleton:
+    h, w = size
+    pts = {name: pose[i, :2].astype(np.float64) for name, i in POSE_INDEX.items()}
+    vis = {name: float(pose[i, 3]) for name, i in POSE_INDEX.items()}
+    for side in ("left", "right"):
+        if vis[f"{side}_shoulder"] < 0.3:
+            raise PersonNotFoundError(
+                "The shoulders are not visible. Use a photo facing the camera with both shoulders in the frame."
+            )
+    S = float(np.linalg.norm(pts["left_shoulder"] - pts["right_shoulder"]))
+    if S < 12:
+        raise PersonNotFoundError(
+            "The person is too small in the photo. Step closer or crop the photo around the person."
+        )
+    across = pts["left_shoulder"] - pts["right_shoulder"]  # towards the person's left
+    across /= np.linalg.norm(across)
+    down = np.array([-across[1], across[0]])
+    if down[1] < 0:
+        down = -down
+    estimated: set[str] = set()
+
+    def inside(p: np.ndarray) -> bool:
+        return -0.02 * w <= p[0] <= 1.02 * w and -0.02 * h <= p[1] <= 1.02 * h
+
+    def need(name: str, guess: np.ndarray, min_vis: float = 0.5) -> None:
+        if vis[name] < min_vis or not inside(pts[name]):
+            pts[name] = guess
+            estimated.add(name)
+
+    centre = (pts["left_shoulder"] + pts["right_shoulder"]) / 2
+    hip_mid = centre + down * TORSO_LENGTH * S
+    for side, sign in (("left", 1), ("right", -1)):
+        need(f"{side}_hip", hip_mid + sign * across * HIP_WIDTH / 2 * S)
+    for side in ("left", "right"):
+        need(f"{side}_elbow", pts[f"{side}_shoulder"] + down * UPPER_ARM * S)
+        need(f"{side}_wrist", pts[f"{side}_elbow"] + down * FOREARM * S)
+        need(f"{side}_knee", pts[f"{side}_hip"] + down * THIGH * S)
+        need(f"{side}_ankle", pts[f"{side}_knee"] + down * SHIN * S)
+    if {"left_hip", "right_hip"} & estimated:
+        notes.append("The hips are out of the frame; their position was estimated.")
+    return Skeleton(points=pts, visibility=vis, estimated=frozenset(estimated))
+
+
+def _person_mask(seg: np.ndarray, skeleton: Skeleton, size: tuple[int, int]) -> np.ndarray:
+    person = seg > 0.5
+    seed = _chest_seed(skeleton, size)
+    if not (person & seed).any():
+        raise PersonNotFoundError(
+            "The person could not be separated from the background. Use a photo with a plainer background."
+        )
+    return M.components_touching(person, seed)
+
+
+def _chest_seed(skeleton: Skeleton, size: tuple[int, int]) -> np.ndarray:
+    S = skeleton.shoulder_width
+    c = skeleton.shoulder_center + np.array([0.0, 0.35 * S])
+    seed = np.zeros(size, bool)
+    h, w = size
+    x, y = int(np.clip(c[0], 0, w - 1)), int(np.clip(c[1], 0, h - 1))
+    r = max(2, int(0.15 * S))
+    seed[max(0, y - r) : y + r, max(0, x - r) : x + r] = True
+    return seed
+
+
+def _face(image, skeleton: Skeleton, person, detectors: Detectors):
+    """Face mask, face box and chin height."""
+    h, w = image.shape[:2]
+    S = skeleton.shoulder_width
+    head_names = ["nose", "left_eye", "right_eye", "left_ear", "right_ear", "mouth_left", "mouth_right"]
+    head = np.array([skeleton[n] for n in head_names])
+    head_in_frame = skeleton.visibility["nose"] > 0.5 and head[:, 1].min() > 0.02 * h
+    fallback_chin = skeleton.shoulder_center[1] - 0.3 * S
+    empty = np.zeros((h, w), bool)
+    if not head_in_frame:
+        mouth_y = (skeleton["mouth_left"][1] + skeleton["mouth_right"][1]) / 2
+        eye_y = (skeleton["left_eye"][1] + skeleton["right_eye"][1]) / 2
+        chin = mouth_y + 0.6 * max(mouth_y - eye_y, 0.05 * S) if mouth_y > 0 else fallback_chin
+        chin = float(np.clip(chin, 0, fallback_chin))
+        # The head is cut off at the top of the frame: keep all of it that is visible.
+        face = person & (np.arange(h)[:, None] < chin)
+        return face, None, chin
+    centre = head.mean(axis=0)
+    half = max(0.55 * S, 1.6 * np.ptp(head[:, 0]))
+    x0, y0 = int(max(0, centre[0] - half)), int(max(0, centre[1] - half))
+    x1, y1 = int(min(w, centre[0] + half)), int(min(h, centre[1] + half))
+    mesh = None
+    if x1 - x0 > 20 and y1 - y0 > 20:
+        crop = np.ascontiguousarray(image[y0:y1, x0:x1])
+        if crop.shape[0] < 192:
+            k = 192 / crop.shape[0]
+            crop = cv2.resize(crop, None, fx=k, fy=k, interpolation=cv2.INTER_CUBIC)
+        else:
+            k = 1.0
+        mesh = detectors.face_mesh(crop)
+        if mesh is not None:
+            mesh = mesh / k + np.array([x0, y0])
+    if mesh is not None:
+        oval = mesh[FACE_OVAL]
+        face = M.polygon((h, w), oval)
+        fx0, fy0 = oval.min(axis=0)
+        fx1, fy1 = oval.max(axis=0)
+        box = (int(fx0), int(fy0), int(np.ceil(fx1)), int(np.ceil(fy1)))
+        return face, box, float(fy1)
+    # No mesh: an ellipse from the pose's head points.
+    ear_span = max(np.ptp(head[:, 0]), 0.3 * S)
+    axes = (int(0.6 * ear_span), int(0.8 * ear_span))
+    canvas = np.zeros((h, w), np.uint8)
+    cv2.ellipse(canvas, (int(centre[0]), int(centre[1])), axes, 0, 0, 360, 1, -1)
+    face = canvas.astype(bool) & person
+    if not face.any():
+        return empty, None, fallback_chin
+    ys, xs = np.nonzero(face)
+    return face, (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1), float(ys.max())
+
+
+def _skin_colour(lab, face, person, skeleton: Skeleton, chin_y: float) -> ColourModel:
+    S = skeleton.shoulder_width
+    h, w = face.shape
+    core = M.erode(face, max(1, int(0.04 * S))) & person
+    samples = lab[core]
+    if len(samples) < 50:
+        # Face cut off: sample the neck, between the chin and the shoulder line.
+        c = skeleton.shoulder_center
+        neck = np.zeros((h, w), bool)
+        y0, y1 = int(max(0, chin_y)), int(max(0, c[1] - 0.12 * S))
+        x0, x1 = int(max(0, c[0] - 0.1 * S)), int(min(w, c[0] + 0.1 * S))
+        neck[y0:y1, x0:x1] = True
+        samples = lab[neck & person]
+    if len(samples) < 20:
+        # Nothing bare to sample: a broad prior over human skin tones.
+        return ColourModel(mean=np.array([160.0, 145.0, 145.0]), std=np.array([40.0, 8.0, 10.0]))
+    # Robust statistics: eyes, brows and lips are outliers.
+    med = np.median(samples, axis=0)
+    mad = np.median(np.abs(samples - med), axis=0) * 1.4826
+    # Floors: skin varies with shading; caps: a sample polluted by clothes must not accept everything.
+    std = np.clip(mad, np.array([14.0, 4.0, 5.0]), np.array([28.0, 7.0, 9.0]))
+    return ColourModel(mean=med, std=std)
+
+
+def _hands(skeleton: Skeleton, skin, person, size):
+    h, w = size
+    S = skeleton.shoulder_width
+    hands = np.zeros(size, bool)
+    for side in ("left", "right"):
+        names = [f"{side}_{n}" for n in ("wrist", "pinky", "index", "thumb")]
+        if not all(skeleton.seen(n, 0.3) for n in names):
+            continue
+        pts = np.array([skeleton[n] for n in names])
+        centre = pts.mean(axis=0)
+        grown = centre + (pts - centre) * 1.8
+        hull = cv2.convexHull(grown.astype(np.float32)).reshape(-1, 2)
+        region = M.polygon(size, hull) | M.band(size, list(pts), 0.09 * S)
+        hands |= region & person & M.dilate(skin, max(1, int(0.02 * S)))
+    return hands
+
+
+def _arm_bands(skeleton: Skeleton, size) -> np.ndarray:
+    S = skeleton.shoulder_width
+    bands = np.zeros(size, bool)
+    for side in ("left", "right"):
+        pts = [skeleton[f"{side}_shoulder"], skeleton[f"{side}_elbow"], skeleton[f"{side}_wrist"]]
+        bands |= M.band(size, pts, ARM_RADIUS * S * 1.25)
+    return bands
+
+
+def _region_colour(lab, mask, y0, y1) -> ColourModel | None:
+    rows = np.arange(lab.shape[0])[:, None]
+    sel = mask & (rows >= y0) & (rows <= y1)
+    samples = lab[sel]
+    if len(samples) < 30:
+        return None
+    med = np.median(samples, axis=0)
+    mad = np.median(np.abs(samples - med), axis=0) * 1.4826
+    return ColourModel(mean=med, std=np.maximum(mad, np.array([10.0, 3.0, 3.0])))
+
+
+def _waist(lab, clothed, skeleton: Skeleton, h: int) -> float:
+    """The row where the top ends: a colour change-point on the torso's centre line, else near the hips."""
+    S = skeleton.shoulder_width
+    sc, hc = skeleton.shoulder_center, skeleton.hip_center
+    default = float(hc[1] + 0.1 * S)
+    y0 = int(np.clip(sc[1] + 0.45 * S, 0, h - 1))
+    y1 = int(np.clip(hc[1] + 0.5 * S, 0, h - 1))
+    if y1 - y0 < 10 or skeleton.seen("left_hip") is False and skeleton.seen("right_hip") is False:
+        return min(default, h - 1.0)
+    x_c = 0.5 * (sc[0] + hc[0])
+    half = 0.18 * S
+    x0, x1 = int(max(0, x_c - half)), int(min(lab.shape[1], x_c + half))
+    strip = lab[y0:y1, x0:x1]
+    valid = clothed[y0:y1, x0:x1]
+    counts = valid.sum(axis=1)
+    ok = counts > 0.3 * (x1 - x0)
+    if ok.sum() < 8:
+        return min(default, h - 1.0)
+    sums = (strip * valid[..., None]).sum(axis=1)
+    rowcol = np.where(ok[:, None], sums / np.maximum(counts, 1)[:, None], np.nan)
+    idx = np.nonzero(ok)[0]
+    cols = rowcol[idx]
+    # Best split into two constant colours (least squares change-point).
+    n = len(cols)
+    csum = np.cumsum(cols, axis=0)
+    csq = np.cumsum((cols**2).sum(axis=1))
+    best, best_k = np.inf, None
+    for k in range(3, n - 3):
+        a = csum[k - 1]
+        b = csum[-1] - a
+        cost = csq[-1] - (a @ a) / k - (b @ b) / (n - k)
+        if cost < best:
+            best, best_k = cost, k
+    total = csq[-1] - (csum[-1] @ csum[-1]) / n
+    if best_k is None or total <= 0:
+        return min(default, h - 1.0)
+    top = cols[:best_k].mean(axis=0)
+    bottom = cols[best_k:].mean(axis=0)
+    gain = 1 - best / total
+    if gain < 0.5 or np.linalg.norm((top - bottom) * np.array([0.5, 1, 1])) < 12:
+        return min(default, h - 1.0)  # same colour above and below (a dress, or matching set)
+    return float(y0 + idx[best_k])
+
+
+def _hair(lab, person, face, skin, top_colour, skeleton: Skeleton, chin_y):
+    h, w = person.shape
+    S = skeleton.shoulder_width
+    rows = np.arange(h)[:, None]
+    head = person & (rows < chin_y) & ~M.dilate(face, max(1, int(0.02 * S)))
+    hair = head & ~skin
+    if hair.sum() < 30:
+        return hair
+    colour = _region_colour(lab, hair, 0, chin_y)
+    if colour is None:
+        return hair
+    if top_colour is not None and np.linalg.norm((colour.mean - top_colour.mean) * np.array([0.5, 1, 1])) < 14:
+        return hair  # hair and top look alike: do not grow hair into the top
+    below = person & (rows >= chin_y) & (rows < skeleton.shoulder_center[1] + 1.2 * S) & ~skin
+    candidate = below & (colour.distance(lab) < 2.2)
+    if top_colour is not None:
+        candidate &= top_colour.distance(lab) > colour.distance(lab)
+    grown = M.components_touching(M.open_(candidate | hair, 1), hair)
+    return hair | grown

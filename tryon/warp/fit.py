@@ -1,0 +1,216 @@
+"""Place a garment on a body: key-point targets, then a spline for the body and strips for limbs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from tryon.garment import GarmentAnalysis
+from tryon.perception import BodyAnalysis
+from tryon.perception.estimate import ARM_RADIUS, LEG_RADIUS
+from tryon.warp.maps import Strip, fit_tps, sample, strip_map, tps_map
+
+
+@dataclass(frozen=True)
+class WarpedGarment:
+    """The garment drawn in the person photo's frame."""
+
+    colour: np.ndarray  # (H, W, 3) float32 RGB, meaningful where alpha > 0
+    alpha: np.ndarray  # (H, W) float32 coverage in [0, 1]
+    parts: dict[str, np.ndarray] = field(default_factory=dict)  # part name -> its alpha (torso, left_sleeve...)
+    targets: dict[str, np.ndarray] = field(default_factory=dict)  # garment key point -> body position
+
+
+class _Frame:
+    """The body's own axes: `across` towards the person's left, `down` along the spine."""
+
+    def __init__(self, body: BodyAnalysis):
+        sk = body.skeleton
+        self.S = sk.shoulder_width
+        across = sk["left_shoulder"] - sk["right_shoulder"]
+        self.across = across / np.linalg.norm(across)
+        down = np.array([-self.across[1], self.across[0]])
+        self.down = down if down[1] >= 0 else -down
+        self.sk = sk
+
+    def at(self, origin: np.ndarray, x: float, y: float) -> np.ndarray:
+        return origin + self.across * x + self.down * y
+
+
+def warp_garment(garment: GarmentAnalysis, body: BodyAnalysis) -> WarpedGarment:
+    """Warp the analysed garment onto the analysed body."""
+    if garment.category == "lower":
+        return _warp_lower(garment, body)
+    return _warp_top(garment, body)
+
+
+def _combine(size, image, layers):
+    """Stack part layers (first = bottom); returns colour, alpha, and each part's alpha."""
+    h, w = size
+    colour = np.zeros((h, w, 3), np.float32)
+    alpha = np.zeros((h, w), np.float32)
+    parts = {}
+    for name, (c, a) in layers:
+        colour = colour * (1 - a[..., None]) + c * a[..., None]
+        alpha = alpha + a * (1 - alpha)
+        parts[name] = a
+    # Un-premultiply so colour is the garment's own colour wherever alpha > 0.
+    covered = alpha > 1e-4
+    colour[covered] /= np.maximum(alpha[covered, None], 1e-4)
+    # A garment layer's total contribution cannot exceed 1; fix tiny overshoots from the division.
+    return np.clip(colour, 0, 255), alpha, parts
+
+
+def _sim(points: dict, frame: _Frame, g_origin: np.ndarray, b_origin: np.ndarray, r: float):
+    """Garment point -> body point by a similarity (garment x/y become across/down)."""
+    return {k: frame.at(b_origin, (p[0] - g_origin[0]) * r, (p[1] - g_origin[1]) * r) for k, p in points.items()}
+
+
+def _warp_top(garment: GarmentAnalysis, body: BodyAnalysis) -> WarpedGarment:
+    g = garment.keypoints
+    f = _Frame(body)
+    S, sk = f.S, f.sk
+    size = body.size
+    has_sleeves = bool(garment.sleeves)
+    # 1. Scale: garment shoulders onto the body's shoulder edges (sleeveless: the body width onto the chest).
+    b_ls = f.at(sk["left_shoulder"], 0.1 * S, -0.03 * S)
+    b_rs = f.at(sk["right_shoulder"], -0.1 * S, -0.03 * S)
+    if has_sleeves:
+        r = np.linalg.norm(b_ls - b_rs) / max(np.linalg.norm(g["left_shoulder"] - g["right_shoulder"]), 1)
+    else:
+        r = 1.05 * S / max(np.linalg.norm(g["left_armpit"] - g["right_armpit"]), 1)
+    g_mid = (g["left_shoulder"] + g["right_shoulder"]) / 2
+    b_mid = (b_ls + b_rs) / 2
+    t = _sim(g, f, g_mid, b_mid, r)
+    centre = b_mid
+
+    def half(p):  # signed offset across the body from the centre line
+        return float((p - centre) @ f.across)
+
+    def place(p, min_half):
+        h_off = half(p)
+        sign = 1.0 if h_off >= 0 else -1.0
+        h_new = sign * max(abs(h_off), min_half)
+        return p + f.across * (h_new - h_off)
+
+    # 2. Targets: shoulders on the shoulders; armpits, hem and neck never narrower than the body.
+    if has_sleeves:
+        t["left_shoulder"], t["right_shoulder"] = b_ls, b_rs
+    hip_half = 0.5 * np.linalg.norm(sk["left_hip"] - sk["right_hip"]) * 1.6
+    for side in ("left", "right"):
+        t[f"{side}_armpit"] = place(t[f"{side}_armpit"], 0.53 * S)
+        t[f"{side}_hem"] = place(t[f"{side}_hem"], hip_half * (1.05 if garment.category == "upper" else 1.1))
+        t[f"neck_{side}"] = place(t[f"neck_{side}"], 0.2 * S)
+    names = ["neck_left", "neck_right", "neck_front", "left_shoulder", "right_shoulder", "left_armpit",
+             "right_armpit", "left_hem", "right_hem"]  # fmt: skip
+    src = np.array([t[n] for n in names])
+    dst = np.array([g[n] for n in names])
+    # Extra anchors keep the middle of the garment from bulging: the hem centre and the chest centre.
+    extra_g = [(g["left_hem"] + g["right_hem"]) / 2, (g["left_armpit"] + g["right_armpit"]) / 2]
+    extra_b = [(t["left_hem"] + t["right_hem"]) / 2, (t["left_armpit"] + t["right_armpit"]) / 2]
+    src = np.vstack([src, extra_b])
+    dst = np.vstack([dst, extra_g])
+    params = fit_tps(src, dst)
+    region = _box(src, size, pad=0.25 * S)
+    torso_mask = garment.mask.copy()
+    for sleeve in garment.sleeves.values():
+        torso_mask[sleeve] = 0
+    layers = [("torso", sample(garment.image, torso_mask, tps_map(params, size, region)))]
+    # 3. Sleeves follow the arms.
+    for side, sign in (("left", 1.0), ("right", -1.0)):
+        if side not in garment.sleeves or f"{side}_cuff" not in g:
+            continue
+        g_root = (g[f"{side}_shoulder"] + g[f"{side}_armpit"]) / 2
+        g_half = 0.5 * np.linalg.norm(g[f"{side}_shoulder"] - g[f"{side}_armpit"])
+        length = np.linalg.norm(g[f"{side}_cuff"] - g_root) * r
+        b_root = f.at(sk[f"{side}_shoulder"], 0.02 * sign * S, -0.02 * S)
+        strip = Strip(
+            root=g_root,
+            end=g[f"{side}_cuff"],
+            half_width=g_half,
+            body_line=[b_root, sk[f"{side}_elbow"], sk[f"{side}_wrist"]],
+            length=length,
+            body_half_width=max(g_half * r * 0.8, ARM_RADIUS * S * 1.15),
+            outer_garment=np.array([sign, 0.0]),
+            outer_body=f.across * sign,
+        )
+        sleeve_mask = np.zeros_like(garment.mask)
+        sleeve_mask[garment.sleeves[side]] = garment.mask[garment.sleeves[side]]
+        layers.append((f"{side}_sleeve", sample(garment.image, sleeve_mask, strip_map(strip, size))))
+    colour, alpha, parts = _combine(size, garment.image, layers)
+    return WarpedGarment(colour=colour, alpha=alpha, parts=parts, targets=t)
+
+
+def _warp_lower(garment: GarmentAnalysis, body: BodyAnalysis) -> WarpedGarment:
+    g = garment.keypoints
+    f = _Frame(body)
+    S, sk = f.S, f.sk
+    size = body.size
+    hip_c = sk.hip_center
+    hip_half = 0.5 * np.linalg.norm(sk["left_hip"] - sk["right_hip"]) * 1.6
+    g_hip_span = max(np.linalg.norm(g["left_hip"] - g["right_hip"]), 1)
+    r = 2 * hip_half * 1.04 / g_hip_span
+    g_mid = (g["left_waist"] + g["right_waist"]) / 2
+    waist_c = f.at(hip_c, 0, -0.3 * S)
+    t = _sim(g, f, g_mid, waist_c, r)
+    names = ["left_waist", "right_waist", "left_hip", "right_hip"]
+    layers = []
+    if garment.has_legs:
+        crotch_b = f.at(hip_c, 0, 0.3 * S)
+        t["crotch"] = crotch_b
+        names.append("crotch")
+        src = np.array([t[n] for n in names])
+        dst = np.array([g[n] for n in names])
+        # Anchor points on each leg just below the crotch, so the spline covers the seat.
+        for side in ("left", "right"):
+            g_root = np.array([(g[f"{side}_hip"][0] + g["crotch"][0]) / 2, g["crotch"][1]])
+            b_root = f.at(sk[f"{side}_hip"], 0, 0.3 * S)
+            src = np.vstack([src, b_root])
+            dst = np.vstack([dst, g_root])
+        params = fit_tps(src, dst)
+        region = _box(src, size, pad=0.15 * S)
+        seat_mask = garment.mask.copy()
+        seat_mask[int(g["crotch"][1]) + 2 :] = 0
+        layers.append(("seat", sample(garment.image, seat_mask, tps_map(params, size, region))))
+        for side, sign in (("left", 1.0), ("right", -1.0)):
+            g_root = np.array([(g[f"{side}_hip"][0] + g["crotch"][0]) / 2, g["crotch"][1]])
+            g_end = (g[f"{side}_hem_out"] + g[f"{side}_hem_in"]) / 2
+            g_half = abs(g[f"{side}_hip"][0] - g["crotch"][0]) / 2
+            b_root = f.at(sk[f"{side}_hip"], 0, 0.3 * S)
+            leg_mask = garment.mask.copy()
+            leg_mask[: max(0, int(g["crotch"][1]) - 2)] = 0
+            cols = np.arange(leg_mask.shape[1])
+            leg_mask[:, (cols - g["crotch"][0]) * sign < 0] = 0
+            strip = Strip(
+                root=g_root,
+                end=g_end,
+                half_width=g_half,
+                body_line=[b_root, sk[f"{side}_knee"], sk[f"{side}_ankle"]],
+                length=np.linalg.norm(g_end - g_root) * r,
+                body_half_width=max(g_half * r, LEG_RADIUS * S),
+                outer_garment=np.array([sign, 0.0]),
+                outer_body=f.across * sign,
+            )
+            layers.append((f"{side}_leg", sample(garment.image, leg_mask, strip_map(strip, size))))
+    else:
+        for side in ("left", "right"):
+            names.append(f"{side}_hem")
+        src = np.array([t[n] for n in names])
+        dst = np.array([g[n] for n in names])
+        src = np.vstack([src, (t["left_hem"] + t["right_hem"]) / 2])
+        dst = np.vstack([dst, (g["left_hem"] + g["right_hem"]) / 2])
+        params = fit_tps(src, dst)
+        region = _box(src, size, pad=0.15 * S)
+        layers.append(("skirt", sample(garment.image, garment.mask, tps_map(params, size, region))))
+    colour, alpha, parts = _combine(size, garment.image, layers)
+    return WarpedGarment(colour=colour, alpha=alpha, parts=parts, targets=t)
+
+
+def _box(points: np.ndarray, size, pad: float):
+    h, w = size
+    x0 = int(max(0, points[:, 0].min() - pad))
+    y0 = int(max(0, points[:, 1].min() - pad))
+    x1 = int(min(w, points[:, 0].max() + pad))
+    y1 = int(min(h, points[:, 1].max() + pad))
+    return x0, y0, max(x1, x0 + 1), max(y1, y0 + 1)
