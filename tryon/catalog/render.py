@@ -94,8 +94,8 @@ def render_garment(design: GarmentDesign, size: tuple[int, int] = CANVAS) -> Ren
     shade *= 1.0 - 0.18 * np.exp(-dist / 6.0)
     garment = np.clip(fabric * shade[..., None], 0, 255)
     alpha = cv2.GaussianBlur(mask.astype(np.float32), (0, 0), 0.7)[..., None]
-    shadow = cv2.GaussianBlur(np.roll(mask, (10, 6), axis=(0, 1)).astype(np.float32), (0, 0), 9)
-    background = BACKGROUND * (1 - 0.12 * shadow[..., None]) * np.ones((1, 1, 3), np.float32)
+    shadow = cv2.GaussianBlur(np.roll(mask, (8, 5), axis=(0, 1)).astype(np.float32), (0, 0), 12)
+    background = BACKGROUND * (1 - 0.06 * shadow[..., None]) * np.ones((1, 1, 3), np.float32)
     image = background * (1 - alpha) + garment * alpha
     return RenderedGarment(image=np.clip(image, 0, 255).astype(np.uint8), mask=mask.astype(bool), keypoints=kps)
 

@@ -48,7 +48,7 @@ def compose(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, categ
     uncovered = M.open_(uncovered, 1)
     base = person.astype(np.float32)
     if uncovered.any():
-        base = _fill(person, body, uncovered, category)
+        base = _fill(base, body, uncovered, category)
     # 3. Shading: the photo's low-frequency light on the region the old garment covered.
     shading = _shading(person, old_b, S)
     garment = warped.colour * shading[..., None]
@@ -87,58 +87,105 @@ def body_shape(body: BodyAnalysis, category: str) -> np.ndarray:
 
 
 def _fill(person: np.ndarray, body: BodyAnalysis, region: np.ndarray, category: str) -> np.ndarray:
-    """Skin inside the body's shape, background outside it."""
-    out = person.astype(np.float32).copy()
+    """Skin inside the body's shape, background outside it, each continued from its visible neighbours."""
+    out = person.astype(np.float32).copy() if person.dtype != np.float32 else person.copy()
     shape = body_shape(body, category)
+    S = body.skeleton.shoulder_width
     skin_part = region & shape
     bg_part = region & ~shape
+    soft_edge = max(1.0, S / 120)
     if bg_part.any():
-        out = _inpaint(out, bg_part)
+        background = (body.person < 0.5) & ~region
+        out = _continue_from(out, background, bg_part, soft_edge)
     if skin_part.any():
-        mean_lab = np.clip(body.skin_colour.mean, 0, 255).astype(np.uint8).reshape(1, 1, 3)
-        skin_rgb = cv2.cvtColor(mean_lab, cv2.COLOR_LAB2RGB).reshape(3).astype(np.float32)
-        # Round limbs are darker towards their edges.
+        skin = (body.skin > 0.5) & (body.face < 0.5) & ~region
+        if skin.sum() < 50:
+            skin = body.face > 0.5
+        out = _continue_from(out, skin, skin_part, soft_edge, fallback=_skin_rgb(body))
+        # Round limbs and the neck are darker towards their edges.
         dist = cv2.distanceTransform(shape.astype(np.uint8), cv2.DIST_L2, 3)
-        S = body.skeleton.shoulder_width
         roundness = np.clip(dist / (0.12 * S), 0, 1)
-        shade = 0.82 + 0.18 * np.sqrt(roundness)
-        skin = skin_rgb[None, None, :] * shade[..., None]
-        soft = M.feather(skin_part, max(1.0, S / 120))[..., None]
-        out = out * (1 - soft) + skin * soft
+        shade = (0.85 + 0.15 * np.sqrt(roundness))[..., None]
+        soft = M.feather(skin_part, soft_edge)[..., None]
+        out = out * (1 - soft) + out * shade * soft
     return out
 
 
-def _inpaint(image: np.ndarray, region: np.ndarray) -> np.ndarray:
-    """Fill `region` from its surroundings (Telea), at half resolution for speed."""
+def _skin_rgb(body: BodyAnalysis) -> np.ndarray:
+    mean_lab = np.clip(body.skin_colour.mean, 0, 255).astype(np.uint8).reshape(1, 1, 3)
+    return cv2.cvtColor(mean_lab, cv2.COLOR_LAB2RGB).reshape(3).astype(np.float32)
+
+
+def _continue_from(image: np.ndarray, source: np.ndarray, region: np.ndarray, soft_edge: float,
+                   fallback: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
+    """Fill `region` with the colours of `source` pixels, spread smoothly outwards (push-pull).
+
+    Coarse-to-fine normalised convolution: every filled pixel takes a weighted mean of the
+    nearest source pixels, so a neck continues its own tone and shading into a neckline and a
+    studio backdrop continues its gradient, without the streaks of diffusion inpainting.
+    """
     h, w = region.shape
-    small = cv2.resize(np.clip(image, 0, 255).astype(np.uint8), (w // 2, h // 2), interpolation=cv2.INTER_AREA)
-    small_mask = cv2.resize(M.dilate(region, 2).astype(np.uint8), (w // 2, h // 2), interpolation=cv2.INTER_NEAREST)
-    filled = cv2.inpaint(small, small_mask, 5, cv2.INPAINT_TELEA)
-    up = cv2.resize(filled, (w, h), interpolation=cv2.INTER_LINEAR).astype(np.float32)
-    soft = M.feather(M.dilate(region, 1), 1.5)[..., None]
+    k = 4  # work at a quarter resolution; the fill is smooth anyway
+    sw, sh = max(1, w // k), max(1, h // k)
+    src = cv2.resize(source.astype(np.float32), (sw, sh), interpolation=cv2.INTER_AREA)
+    src = (src > 0.6).astype(np.float32)
+    col = cv2.resize(image, (sw, sh), interpolation=cv2.INTER_AREA) * src[..., None]
+    filled = np.zeros((sh, sw, 3), np.float32)
+    have = np.zeros((sh, sw), np.float32)
+    for sigma in (1.0, 2.0, 4.0, 8.0, 16.0, 32.0):
+        num = cv2.GaussianBlur(col, (0, 0), sigma)
+        den = cv2.GaussianBlur(src, (0, 0), sigma)
+        ok = (den > 1e-3) & (have < 0.5)
+        filled[ok] = num[ok] / den[ok, None]
+        have[ok] = 1.0
+        if have.min() > 0:
+            break
+    if fallback is not None:
+        filled[have < 0.5] = fallback
+    elif (have < 0.5).any():
+        filled[have < 0.5] = col.sum(axis=(0, 1)) / max(src.sum(), 1.0)
+    up = cv2.resize(filled, (w, h), interpolation=cv2.INTER_LINEAR)
+    soft = M.feather(region, soft_edge)[..., None]
     return image * (1 - soft) + up * soft
 
 
 def _shading(person: np.ndarray, region: np.ndarray, S: float) -> np.ndarray:
     """Folds and light as a multiplier around 1, from the photo's luminance inside `region`.
 
-    Prints and logos are sharp; folds and light are smooth. A blur of a few percent of the
-    shoulder width keeps folds and drops most of a print; the ratio to a much wider blur
-    removes the old garment's own brightness, so a black top does not darken a white one.
+    The old garment's own colours (its print, logo, stripes) are albedo, not light: the
+    region's colours are clustered, and each pixel's luminance is taken relative to its own
+    cluster's mean. A white logo on a black top then has the shading of the top around it,
+    not a bright patch. A light blur removes the cluster edges.
     """
     h, w = region.shape
-    if not region.any():
+    if region.sum() < 50:
         return np.ones((h, w), np.float32)
-    lum = cv2.cvtColor(person, cv2.COLOR_RGB2GRAY).astype(np.float32) + 8.0
+    lab = cv2.cvtColor(person, cv2.COLOR_RGB2LAB).astype(np.float32)
+    pixels = lab[region]
+    rng = np.random.default_rng(0)
+    sample = pixels[rng.choice(len(pixels), size=min(3000, len(pixels)), replace=False)]
+    k = 4 if len(sample) >= 40 else 1
+    weights = np.array([0.35, 1.0, 1.0], np.float32)  # cluster mostly by chroma: shading changes L
+    if k > 1:
+        criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 12, 1.0)
+        _, _, centres = cv2.kmeans(sample * weights, k, None, criteria, 2, cv2.KMEANS_PP_CENTERS)
+        d = ((pixels[:, None, :] * weights - centres[None]) ** 2).sum(-1)
+        label = d.argmin(1)
+    else:
+        label = np.zeros(len(pixels), int)
+    lum = pixels[:, 0] + 6.0
+    rel = np.ones(len(pixels), np.float32)
+    for c in range(k):
+        sel = label == c
+        if sel.any():
+            rel[sel] = lum[sel] / max(float(np.median(lum[sel])), 1.0)
+    ratio = np.ones((h, w), np.float32)
+    ratio[region] = rel
     m = region.astype(np.float32)
-    # Normalised (masked) blurs so the background does not bleed in at the edges.
-    def masked_blur(sigma):
-        num = cv2.GaussianBlur(lum * m, (0, 0), sigma)
-        den = cv2.GaussianBlur(m, (0, 0), sigma)
-        return num / np.maximum(den, 1e-3)
-
-    fine = masked_blur(max(1.5, 0.035 * S))
-    coarse = masked_blur(max(4.0, 0.6 * S))
-    ratio = np.clip(fine / np.maximum(coarse, 1e-3), 0.6, 1.3) ** 0.7
+    sigma = max(1.5, 0.02 * S)
+    num = cv2.GaussianBlur(ratio * m, (0, 0), sigma)
+    den = cv2.GaussianBlur(m, (0, 0), sigma)
+    smooth = num / np.maximum(den, 1e-3)
+    smooth = np.clip(smooth, 0.55, 1.3) ** 0.8
     soft = M.feather(region, max(1.5, 0.03 * S))
-    return (1 + (ratio - 1) * soft).astype(np.float32)
+    return (1 + (smooth - 1) * soft).astype(np.float32)

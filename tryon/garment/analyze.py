@@ -49,12 +49,15 @@ def analyze_garment(image: np.ndarray, category: str) -> GarmentAnalysis:
     if category not in CATEGORIES:
         raise ValueError(f"category={category!r}; expected one of {list(CATEGORIES)}")
     mask = garment_mask(image)
+    # Sample colours from inside the outline only: the edge pixels are mixed with the background
+    # and would draw a light halo around the garment.
+    inner = M.erode(mask, max(1, int(0.003 * max(mask.shape))))
     if category == "lower":
         kps, has_legs = _lower_keypoints(mask)
-        return GarmentAnalysis(image=image, mask=M.feather(mask, 0.8), category=category, keypoints=kps,
+        return GarmentAnalysis(image=image, mask=M.feather(inner, 0.8), category=category, keypoints=kps,
                                has_legs=has_legs)  # fmt: skip
     kps, sleeves = _upper_keypoints(mask)
-    return GarmentAnalysis(image=image, mask=M.feather(mask, 0.8), category=category, keypoints=kps,
+    return GarmentAnalysis(image=image, mask=M.feather(inner, 0.8), category=category, keypoints=kps,
                            sleeves=sleeves)  # fmt: skip
 
 
@@ -70,6 +73,10 @@ def garment_mask(image: np.ndarray) -> np.ndarray:
     noise = float(np.median(dist_border) * 1.4826 + 1e-3)
     dist = np.linalg.norm(lab - bg, axis=2)
     colour = dist > max(10.0, 5.0 * noise)
+    # Soft drop shadows are the backdrop a little darker with the same hue: not garment.
+    darker = bg[0] - lab[..., 0]
+    chroma_shift = np.linalg.norm(lab[..., 1:] - bg[1:], axis=2)
+    colour &= ~((darker > 0) & (darker < 18) & (chroma_shift < 4))
     if np.mean(dist_border > max(10.0, 5.0 * noise)) > 0.35:
         raise GarmentNotFoundError(
             "The garment could not be separated from the background. Use a photo of the garment alone "

@@ -1,0 +1,3 @@
+from tryon.cli import main
+
+raise SystemExit(main())

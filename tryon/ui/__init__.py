@@ -1,0 +1,1 @@
+"""Gradio user interface (glue only: the work is done by the tryon packages)."""
