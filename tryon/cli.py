@@ -6,6 +6,7 @@ Prints one JSON line on success and exits 0; on bad input prints one line to std
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -40,6 +41,21 @@ def _resolve_garment(value: str):
         return value  # load_image will report the missing file
 
 
+@contextlib.contextmanager
+def _native_stderr_silenced():
+    """MediaPipe's C++ code logs to file descriptor 2 whatever GLOG says; keep the CLI's stderr for errors."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
@@ -49,7 +65,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "tryon":
         try:
-            result = TryOnPipeline()(args.person, _resolve_garment(args.garment), category=args.category)
+            with _native_stderr_silenced():
+                result = TryOnPipeline()(args.person, _resolve_garment(args.garment), category=args.category)
             out = Path(args.out)
             out.parent.mkdir(parents=True, exist_ok=True)
             Image.fromarray(result.image).save(out)

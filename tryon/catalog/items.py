@@ -15,7 +15,7 @@ from PIL import Image
 
 from tryon.catalog.render import GarmentDesign, render_garment
 
-RENDERER_VERSION = "2"
+RENDERER_VERSION = "5"
 
 _COLOURS = {
     # name: (hue, saturation, lightness)
@@ -117,6 +117,13 @@ def get_item(item_id: str) -> CatalogItem:
         if item.id == item_id:
             return item
     raise KeyError(f"No catalog item {item_id!r}. Known ids: {', '.join(i.id for i in CATALOG)}")
+
+
+def design_rgb_of(item_id: str):
+    """The main colour of a catalog item as RGB floats."""
+    from tryon.catalog.render import design_rgb
+
+    return design_rgb(get_item(item_id).design)
 
 
 def default_cache_dir() -> Path:

@@ -169,12 +169,12 @@ def _top_outline(d: GarmentDesign, h: int, w: int, dress: bool):
 
 def _bottom_outline(d: GarmentDesign, h: int, w: int):
     cx = w / 2
-    top = 0.08 * h
+    top = 0.04 * h
     waist_half = 0.17 * w * (0.9 + 0.2 * d.width)
     hip_half = waist_half * 1.12
     hip_y = top + 0.16 * h
     if d.kind == "skirt":
-        hem_y = top + (0.3 + 0.5 * d.length) * h
+        hem_y = top + (0.3 + 0.55 * d.length) * h
         hem_half = hip_half * (1.05 + 0.6 * d.width)
         kps = {
             "left_waist": (cx + waist_half, top), "right_waist": (cx - waist_half, top),
@@ -184,11 +184,11 @@ def _bottom_outline(d: GarmentDesign, h: int, w: int):
         poly = [kps["right_waist"], kps["right_hip"], kps["right_hem"], kps["left_hem"], kps["left_hip"],
                 kps["left_waist"]]  # fmt: skip
         return [(np.array(poly), 1)], {k: (float(a), float(b)) for k, (a, b) in kps.items()}
-    leg_len = (0.22 + 0.58 * d.length) * h if d.kind == "trousers" else (0.1 + 0.15 * d.length) * h
-    crotch_y = top + 0.27 * h
+    leg_len = (0.2 + 0.42 * d.length) * h if d.kind == "trousers" else (0.08 + 0.12 * d.length) * h
+    crotch_y = top + 0.22 * h
     hem_y = crotch_y + leg_len
     leg_open = (0.075 + 0.06 * d.width) * w
-    gap = 0.012 * w
+    gap = 0.03 * w  # legs lie slightly apart, as in product photos
     kps = {
         "left_waist": (cx + waist_half, top), "right_waist": (cx - waist_half, top),
         "left_hip": (cx + hip_half, hip_y), "right_hip": (cx - hip_half, hip_y),
@@ -205,8 +205,11 @@ def _bottom_outline(d: GarmentDesign, h: int, w: int):
         if d.kind == "trousers":
             kps[f"{side}_hem_out"] = (outer, hem_y)
             kps[f"{side}_hem_in"] = (inner, hem_y)
-    poly = [kps["right_waist"], kps["right_hip"], kps["right_hem_out"], kps["right_hem_in"], kps["crotch"],
-            kps["left_hem_in"], kps["left_hem_out"], kps["left_hip"], kps["left_waist"]]  # fmt: skip
+    # The inside-leg seams open in a rounded arch below the crotch, as trousers lie on a table.
+    arch = [(cx - sgn * 0.022 * w, crotch_y + 0.035 * h) for sgn in (1, -1)]
+    poly = [kps["right_waist"], kps["right_hip"], kps["right_hem_out"], kps["right_hem_in"], arch[0],
+            kps["crotch"], arch[1], kps["left_hem_in"], kps["left_hem_out"], kps["left_hip"],
+            kps["left_waist"]]  # fmt: skip
     return [(np.array(poly), 1)], {k: (float(a), float(b)) for k, (a, b) in kps.items()}
 
 

@@ -77,7 +77,7 @@ def garment_mask(image: np.ndarray) -> np.ndarray:
     darker = bg[0] - lab[..., 0]
     chroma_shift = np.linalg.norm(lab[..., 1:] - bg[1:], axis=2)
     colour &= ~((darker > 0) & (darker < 18) & (chroma_shift < 4))
-    if np.mean(dist_border > max(10.0, 5.0 * noise)) > 0.35:
+    if noise > 10.0 or np.mean(dist_border > 12.0) > 0.35:
         raise GarmentNotFoundError(
             "The garment could not be separated from the background. Use a photo of the garment alone "
             "on a plain, light background (a product photo or a flat lay)."
@@ -136,7 +136,8 @@ def _upper_keypoints(mask: np.ndarray):
     ys = np.nonzero(mask.any(axis=1))[0]
     top, bottom = int(ys[0]), int(ys[-1])
     gh = bottom - top + 1
-    cx = int(np.round(np.nonzero(mask[top + int(0.6 * gh)])[0].mean()))
+    row_60 = np.nonzero(mask[top + int(0.6 * gh)])[0]
+    cx = int(np.round(row_60.mean() if len(row_60) else np.nonzero(mask)[1].mean()))
     left_ext, right_ext = _rows_extent(mask)
     # 1. The body's own width, from the lower part where no sleeve reaches.
     seg_l = np.full(h, -1)
@@ -147,8 +148,9 @@ def _upper_keypoints(mask: np.ndarray):
             seg_l[y], seg_r[y] = seg
     lower = range(top + int(0.7 * gh), bottom - max(2, int(0.03 * gh)))
     body_w = float(np.median([seg_r[y] - seg_l[y] for y in lower])) if len(lower) else float(w / 3)
-    # 2. Armpits: going down from the top, the end of the first block of rows much wider than the body.
-    wide = (right_ext - left_ext) > body_w * 1.25
+    # 2. Armpits: going down from the top, the end of the first block of rows where the piece around the
+    # centre (body and sleeves still joined) is much wider than the body; below it the sleeves separate.
+    wide = (seg_r - seg_l) > body_w * 1.25
     armpit_y = top + int(0.3 * gh)
     sleeves_found = False
     y = top + int(0.05 * gh)
@@ -159,6 +161,14 @@ def _upper_keypoints(mask: np.ndarray):
             y += 1
         armpit_y = y
         sleeves_found = True
+    else:
+        # Sleeveless: the armholes end where the garment reaches its full body width.
+        mid = [right_ext[y] - left_ext[y] for y in range(top + int(0.35 * gh), top + int(0.65 * gh))]
+        full = 0.95 * float(np.median(mid)) if mid else body_w
+        y = top + int(0.05 * gh)
+        while y < top + int(0.5 * gh) and right_ext[y] - left_ext[y] < full:
+            y += 1
+        armpit_y = y
     # Body edges below the armpits: median of the rows there (the widest rows are sleeves or ties).
     below = range(min(bottom, armpit_y + int(0.05 * gh)), min(bottom, armpit_y + int(0.25 * gh)))
     if sleeves_found:
@@ -169,6 +179,10 @@ def _upper_keypoints(mask: np.ndarray):
         xr = float(np.median([right_ext[y] for y in below if right_ext[y] >= 0] or [cx + body_w / 2]))
     if xr - xl > 1.3 * body_w or xr - xl < 0.6 * body_w:
         xl, xr = cx - body_w / 2, cx + body_w / 2
+    if sleeves_found:
+        # Mask clean-up closes the narrow tip of the gap between sleeve and body, so the gap is found
+        # too low; its true top is where the sleeve's inner edge and the body's side edge meet.
+        armpit_y = _refine_armpit(mask, armpit_y, int(xl), int(xr), top, gh)
     # 3. Top edge per column: the neckline dips in the middle, the shoulders slope to the sides.
     top_y = np.where(mask.any(axis=0), mask.argmax(axis=0), h)
     span = max(3, int(0.5 * (xr - xl)))
@@ -217,6 +231,55 @@ def _upper_keypoints(mask: np.ndarray):
     return kps, sleeves
 
 
+def _gap_apex(mask: np.ndarray, y0: int, rows: int, x_guess: int) -> float | None:
+    """Top of a wedge-shaped gap in the mask (armpit, crotch) that starts at row y0 near column x_guess.
+
+    Fits straight lines to the gap's two edges over the next `rows` rows and returns the row where
+    they meet, or None when the gap cannot be followed.
+    """
+    h, w = mask.shape
+    ys, lefts, rights = [], [], []
+    x = x_guess
+    for y in range(y0, min(h, y0 + rows)):
+        row = mask[y]
+        if row[x]:
+            # follow the gap: nearest background column
+            bg = np.nonzero(~row)[0]
+            if not len(bg):
+                continue
+            x = int(bg[np.argmin(np.abs(bg - x))])
+            if abs(x - x_guess) > 0.1 * w:
+                break
+        left = x
+        while left > 0 and not row[left - 1]:
+            left -= 1
+        right = x
+        while right < w - 1 and not row[right + 1]:
+            right += 1
+        if left == 0 or right == w - 1:
+            break
+        ys.append(y)
+        lefts.append(left)
+        rights.append(right)
+    if len(ys) < 4:
+        return None
+    a1, b1 = np.polyfit(ys, lefts, 1)
+    a2, b2 = np.polyfit(ys, rights, 1)
+    if abs(a1 - a2) < 1e-3:
+        return None
+    return float((b1 - b2) / (a2 - a1))
+
+
+def _refine_armpit(mask, armpit_y: int, xl: int, xr: int, top: int, gh: int) -> int:
+    found = []
+    for x in (xl - 2, xr + 2):
+        x = int(np.clip(x, 0, mask.shape[1] - 1))
+        apex = _gap_apex(mask, armpit_y + 1, max(6, int(0.08 * gh)), x)
+        if apex is not None and max(top + 0.08 * gh, armpit_y - 0.15 * gh) < apex <= armpit_y:
+            found.append(apex)
+    return int(round(np.mean(found))) if found else armpit_y
+
+
 def _lower_keypoints(mask: np.ndarray):
     h, w = mask.shape
     ys = np.nonzero(mask.any(axis=1))[0]
@@ -243,6 +306,9 @@ def _lower_keypoints(mask: np.ndarray):
         gap_rows = (~mask[crotch_y:bottom, max(0, cx - 1) : cx + 2].all(axis=1)).mean() if rest > 0 else 0
         has_legs = gap_rows > 0.8
     if has_legs:
+        apex = _gap_apex(mask, crotch_y + 1, max(6, int(0.1 * gh)), cx)
+        if apex is not None and crotch_y - 0.12 * gh < apex <= crotch_y:
+            crotch_y = int(round(apex))
         kps["crotch"] = np.array([cx, crotch_y], float)
         y = bottom - max(1, int(0.01 * gh))
         row = mask[y]

@@ -1,0 +1,61 @@
+"""A shopper in headless Chromium: upload a selfie, pick a catalog garment, press the button, see the result.
+
+Needs Debian's Chromium (`apt-get install chromium`, done by .ci/run). Skips without it, unless
+TRYON_REQUIRE_BROWSER=1 (CI) makes a missing browser a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[1]
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync",
+         "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]  # fmt: skip
+
+
+def chromium_path() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        if os.environ.get("TRYON_REQUIRE_BROWSER") == "1":
+            pytest.fail("Chromium is required (TRYON_REQUIRE_BROWSER=1) but not installed")
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    return path
+
+
+def test_upload_pick_garment_and_see_the_result(app_url, portraits):
+    executable = chromium_path()
+    from playwright.sync_api import sync_playwright
+
+    shots = ROOT / ".cache" / "screens"
+    shots.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=FLAGS, headless=True)
+        page = browser.new_page(viewport={"width": 1280, "height": 1400})
+        page.goto(app_url, wait_until="domcontentloaded")
+        page.wait_for_selector("#person-input", timeout=30_000)
+        page.locator("#person-input input[type=file]").set_input_files(str(portraits["astronaut"]))
+        page.wait_for_selector("#person-input img", timeout=30_000)
+        page.locator("#catalog .thumbnail-item").first.click()
+        page.wait_for_selector("#garment-input img", timeout=30_000)
+        page.click("#tryon-button")
+        result = page.wait_for_selector("#tryon-result img", timeout=90_000)
+        page.wait_for_function(
+            "() => { const i = document.querySelector('#tryon-result img'); return i && i.naturalWidth > 0; }",
+            timeout=30_000,
+        )
+        result.scroll_into_view_if_needed()
+        page.screenshot(path=str(shots / "tryon_tab.png"), full_page=True)
+        result.screenshot(path=str(shots / "tryon_result.png"))
+        assert page.locator("#before-after img").count() >= 1  # the before/after slider is filled
+        browser.close()
+    shot = np.asarray(Image.open(shots / "tryon_result.png").convert("RGB")).astype(int)
+    # The result shows a photo (many colours), not an empty frame.
+    assert shot.std() > 20

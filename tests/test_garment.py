@@ -1,0 +1,79 @@
+"""Garment analysis against the renderer's ground truth (mask and key points)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tryon.catalog import CATALOG, GarmentDesign, get_item, render_garment
+from tryon.errors import GarmentNotFoundError
+from tryon.garment import analyze_garment
+
+
+def iou(a: np.ndarray, b: np.ndarray) -> float:
+    return float((a & b).sum() / max((a | b).sum(), 1))
+
+
+@pytest.mark.parametrize("item", CATALOG, ids=lambda i: i.id)
+def test_mask_matches_rendered_truth(item):
+    rendered = render_garment(item.design)
+    analysis = analyze_garment(rendered.image, item.category)
+    assert iou(analysis.mask > 0.5, rendered.mask) > 0.93
+
+
+@pytest.mark.parametrize("item_id", ["tee-navy-solid", "tee-sky-stripes", "longsleeve-grey-solid",
+                                     "tank-black-solid", "dress-red-solid"])  # fmt: skip
+def test_top_keypoints_match_truth(item_id):
+    item = get_item(item_id)
+    rendered = render_garment(item.design)
+    kps = analyze_garment(rendered.image, item.category).keypoints
+    h, w = rendered.mask.shape
+    truth = rendered.keypoints
+    for name in ("left_armpit", "right_armpit", "left_hem", "right_hem"):
+        assert np.linalg.norm(kps[name] - np.array(truth[name])) < 0.05 * w, name
+    assert abs(kps["neck_front"][1] - truth["neck_front"][1]) < 0.04 * h
+    for side in ("left", "right"):
+        if f"{side}_cuff" in truth:
+            assert np.linalg.norm(kps[f"{side}_cuff"] - np.array(truth[f"{side}_cuff"])) < 0.07 * w
+        else:
+            assert f"{side}_cuff" not in kps  # no sleeves invented on a tank top
+    # Left is the wearer's left: the image's right.
+    assert kps["left_armpit"][0] > kps["right_armpit"][0]
+
+
+@pytest.mark.parametrize("item_id", ["trousers-black-solid", "shorts-denim-solid", "skirt-red-solid"])
+def test_bottom_keypoints(item_id):
+    item = get_item(item_id)
+    rendered = render_garment(item.design)
+    g = analyze_garment(rendered.image, "lower")
+    assert g.has_legs == (item.design.kind != "skirt")
+    truth = rendered.keypoints
+    w = rendered.mask.shape[1]
+    for name in ("left_waist", "right_waist"):
+        assert np.linalg.norm(g.keypoints[name] - np.array(truth[name])) < 0.04 * w
+    if g.has_legs:
+        assert abs(g.keypoints["crotch"][1] - truth["crotch"][1]) < 0.05 * rendered.mask.shape[0]
+
+
+def test_white_garment_on_white_background():
+    design = GarmentDesign(kind="tee", hue=0.1, saturation=0.02, lightness=0.99)
+    rendered = render_garment(design)
+    analysis = analyze_garment(rendered.image, "upper")
+    assert iou(analysis.mask > 0.5, rendered.mask) > 0.9
+    assert "left_cuff" in analysis.keypoints and "right_cuff" in analysis.keypoints
+
+
+def test_blank_photo_has_no_garment():
+    with pytest.raises(GarmentNotFoundError):
+        analyze_garment(np.full((400, 300, 3), 240, np.uint8), "upper")
+
+
+def test_busy_photo_is_declined():
+    noise = np.random.default_rng(0).integers(0, 255, (400, 300, 3)).astype(np.uint8)
+    with pytest.raises(GarmentNotFoundError, match="plain"):
+        analyze_garment(noise, "upper")
+
+
+def test_unknown_category():
+    with pytest.raises(ValueError, match="category"):
+        analyze_garment(np.full((400, 300, 3), 240, np.uint8), "hat")

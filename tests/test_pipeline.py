@@ -1,0 +1,127 @@
+"""The try-on pipeline on the public-domain portraits: the garment is where the torso was,
+everything else is unchanged, and bad inputs get clear errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from skimage.metrics import structural_similarity
+
+from tests.conftest import lab
+from tryon import GarmentNotFoundError, PersonNotFoundError, TryOnResult
+from tryon.catalog import design_rgb_of
+from tryon.imageio import load_image
+from tryon.masks import dilate
+
+# (portrait, catalog garment): colours far from what the person wears (navy uniform, orange suit).
+CASES = [("grace_hopper", "tee-red-solid"), ("grace_hopper", "longsleeve-sand-solid"),
+         ("astronaut", "tee-navy-solid"), ("astronaut", "longsleeve-grey-solid")]  # fmt: skip
+
+
+def torso_between_shoulders(result: TryOnResult) -> np.ndarray:
+    """The torso below the shoulder line, between the shoulders, minus what must stay (face, hair, hands)."""
+    sk = result.body.skeleton
+    S = sk.shoulder_width
+    h, w = result.image.shape[:2]
+    x0 = int(min(sk["right_shoulder"][0], sk["left_shoulder"][0]) + 0.15 * S)
+    x1 = int(max(sk["right_shoulder"][0], sk["left_shoulder"][0]) - 0.15 * S)
+    y0 = int(sk.shoulder_center[1] + 0.25 * S)
+    y1 = int(min(h, sk.shoulder_center[1] + 1.2 * S))
+    region = np.zeros((h, w), bool)
+    region[y0:y1, x0:x1] = True
+    keep = (result.body.face > 0.5) | (result.body.hair > 0.5) | (result.body.hands > 0.5)
+    return region & ~keep
+
+
+def garment_colour_share(image: np.ndarray, region: np.ndarray, rgb: np.ndarray) -> float:
+    """Share of `region` whose chroma is the garment's (lightness may vary with shading)."""
+    target = lab(rgb.reshape(1, 1, 3).clip(0, 255).astype(np.uint8))[0, 0]
+    pixels = lab(image)[region]
+    chroma = np.linalg.norm(pixels[:, 1:] - target[1:], axis=1)
+    light = np.abs(pixels[:, 0] - target[0])
+    return float(np.mean((chroma < 14) & (light < 60)))
+
+
+@pytest.fixture(scope="module")
+def results(pipeline, portraits, catalog_path):
+    return {(p, g): pipeline(portraits[p], catalog_path(g), "upper") for p, g in CASES}
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c[0]}-{c[1]}")
+def test_garment_covers_the_torso(results, portraits, case):
+    result = results[case]
+    region = torso_between_shoulders(result)
+    assert region.sum() > 1000
+    rgb = design_rgb_of(case[1])
+    before = garment_colour_share(load_image(portraits[case[0]]), region, rgb)
+    after = garment_colour_share(result.image, region, rgb)
+    assert before < 0.2, "the test needs a garment colour the person is not wearing"
+    assert after >= 0.8
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c[0]}-{c[1]}")
+def test_outside_the_changed_region_nothing_changes(results, portraits, case):
+    result = results[case]
+    before = load_image(portraits[case[0]])
+    assert result.image.shape == before.shape
+    outside = ~dilate(result.mask > 0, 4)
+    assert outside.mean() > 0.3
+    _, ssim = structural_similarity(before, result.image, channel_axis=2, full=True, data_range=255)
+    assert ssim.mean(axis=2)[outside].mean() >= 0.99
+    assert np.abs(before.astype(int) - result.image.astype(int))[outside].max() <= 2
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c[0]}-{c[1]}")
+def test_face_is_unchanged(results, portraits, case):
+    result = results[case]
+    assert result.body.face_box is not None
+    x0, y0, x1, y1 = result.body.face_box
+    before = load_image(portraits[case[0]])[y0:y1, x0:x1].astype(int)
+    after = result.image[y0:y1, x0:x1].astype(int)
+    assert np.abs(before - after).mean() < 1.0
+
+
+def test_result_is_typed_and_timed(results):
+    result = next(iter(results.values()))
+    assert result.mask.dtype == np.uint8 and set(np.unique(result.mask)) <= {0, 255}
+    assert {"keypoints", "regions", "warped garment", "changed region"} <= set(result.layers)
+    assert {"person", "garment", "warp", "compose", "total"} <= set(result.timings_ms)
+    assert all(v >= 0 for v in result.timings_ms.values())
+
+
+def test_a_garment_photo_is_not_a_person(pipeline, catalog_path):
+    with pytest.raises(PersonNotFoundError, match="No person"):
+        pipeline(catalog_path("tee-red-solid"), catalog_path("tee-navy-solid"), "upper")
+
+
+def test_a_blank_garment_photo_is_declined(pipeline, portraits):
+    with pytest.raises(GarmentNotFoundError):
+        pipeline(portraits["astronaut"], np.full((512, 400, 3), 245, np.uint8), "upper")
+
+
+def test_several_people_use_the_largest_and_say_so(pipeline, portraits, catalog_path):
+    big = load_image(portraits["astronaut"])
+    small = big[::2, ::2]
+    canvas = np.full((512, 512 + 256, 3), 200, np.uint8)
+    canvas[:, :512] = big
+    canvas[128:384, 512:] = small
+    result = pipeline(canvas, catalog_path("tee-navy-solid"), "upper")
+    assert any("people" in n for n in result.notes)
+    assert result.body.skeleton.shoulder_center[0] < 512  # the big one
+
+
+def test_lower_and_dress_categories_change_the_lower_body(pipeline, portraits, catalog_path):
+    for category, item in (("lower", "skirt-red-solid"), ("dress", "dress-red-solid")):
+        result = pipeline(portraits["astronaut"], catalog_path(item), category)
+        assert result.mask.any()
+        sk = result.body.skeleton
+        hip_y = int(min(sk.hip_center[1], result.image.shape[0] - 2))
+        assert (result.mask[hip_y - 5 : hip_y + 5] > 0).any(), category
+
+
+def test_painted_keep_mask_is_respected(pipeline, portraits, catalog_path):
+    person = load_image(portraits["grace_hopper"])
+    keep = np.zeros(person.shape[:2], np.uint8)
+    keep[450:, 150:350] = 1
+    result = pipeline(person, catalog_path("tee-red-solid"), "upper", keep_mask=keep)
+    assert np.abs(result.image[460:, 160:340].astype(int) - person[460:, 160:340].astype(int)).max() <= 2
