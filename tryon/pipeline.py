@@ -2,37 +2,45 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
 
-from tryon.compose import compose
+from tryon.compose import Composite, compose
 from tryon.errors import TryOnInputError
 from tryon.garment import CATEGORIES, GarmentAnalysis, analyze_garment
 from tryon.imageio import ImageInput, load_image
 from tryon.perception import BodyAnalysis, Detectors, estimate_body, shared_detectors
-from tryon.warp import warp_garment
+from tryon.warp import WarpedGarment, warp_garment
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class TryOnResult:
     """What a try-on produced.
 
     `image` has the person photo's processing size (its long side at most 1024 px).
-    `layers` holds RGB uint8 pictures for a debug view (key points, masks, warped garment).
+    `layers` gives RGB uint8 pictures for a debug view (key points, regions, warped garment); they are
+    drawn on first use, so a caller that does not look at them does not pay for them.
     `timings_ms` gives the time of each stage in milliseconds.
     """
 
     image: np.ndarray  # (H, W, 3) uint8
     mask: np.ndarray  # (H, W) uint8, 255 where the picture changed
     category: str
+    person: np.ndarray  # (H, W, 3) uint8, the person photo as processed
     body: BodyAnalysis
     garment: GarmentAnalysis
-    layers: dict[str, np.ndarray] = field(default_factory=dict)
+    warped: WarpedGarment
+    composite: Composite
     timings_ms: dict[str, float] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+
+    @functools.cached_property
+    def layers(self) -> dict[str, np.ndarray]:
+        return _debug_layers(self.person, self.body, self.warped, self.composite)
 
 
 class TryOnPipeline:
@@ -106,14 +114,15 @@ class TryOnPipeline:
         timings["compose"] = _lap(t)
         timings["total"] = _lap(t0)
         mask = (composite.changed > 0.02).astype(np.uint8) * 255
-        layers = _debug_layers(person_rgb, body, warped, composite)
         return TryOnResult(
             image=composite.image,
             mask=mask,
             category=category,
+            person=person_rgb,
             body=body,
             garment=garment_info,
-            layers=layers,
+            warped=warped,
+            composite=composite,
             timings_ms=timings,
             notes=body.notes,
         )

@@ -30,14 +30,52 @@ class Composite:
 
 
 def compose(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, category: str) -> Composite:
-    """Put the warped garment on the person."""
+    """Put the warped garment on the person.
+
+    Only the box around the old and the new garment can change, so the work is done there and
+    the rest of the photo is copied as it is.
+    """
+    h, w = person.shape[:2]
+    old = _old_garment(body, category)
+    touched = (old > 0.5) | (warped.alpha > 0)
+    if not touched.any():
+        return Composite(image=person.copy(), changed=np.zeros((h, w), np.float32), replaced=np.zeros((h, w), bool),
+                         filled=np.zeros((h, w), bool), shading=np.ones((h, w), np.float32))  # fmt: skip
+    ys, xs = np.nonzero(touched)
+    margin = int(0.2 * body.skeleton.shoulder_width) + 8
+    x0, y0 = max(0, xs.min() - margin), max(0, ys.min() - margin)
+    x1, y1 = min(w, xs.max() + 1 + margin), min(h, ys.max() + 1 + margin)
+    box = (slice(y0, y1), slice(x0, x1))
+    part = _compose_box(
+        np.ascontiguousarray(person[box]),
+        body.crop(x0, y0, x1, y1),
+        WarpedGarment(colour=warped.colour[box], alpha=warped.alpha[box]),
+        category,
+    )
+    image = person.copy()
+    image[box] = part.image
+    full = {}
+    for name, fill_value, dtype in (("changed", 0, np.float32), ("replaced", False, bool), ("filled", False, bool),
+                                    ("shading", 1, np.float32)):  # fmt: skip
+        canvas = np.full((h, w), fill_value, dtype)
+        canvas[box] = getattr(part, name)
+        full[name] = canvas
+    return Composite(image=image, **full)
+
+
+def _old_garment(body: BodyAnalysis, category: str) -> np.ndarray:
+    if category == "upper":
+        return body.upper_clothes
+    if category == "lower":
+        return body.lower_clothes
+    return np.maximum(body.upper_clothes, body.lower_clothes)
+
+
+def _compose_box(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, category: str) -> Composite:
     h, w = person.shape[:2]
     S = body.skeleton.shoulder_width
     # 1. What is replaced.
-    old = body.upper_clothes if category == "upper" else body.lower_clothes
-    if category == "dress":
-        old = np.maximum(body.upper_clothes, body.lower_clothes)
-    old_b = old > 0.5
+    old_b = _old_garment(body, category) > 0.5
     protect = np.maximum.reduce([body.face, body.hair, body.hands, body.feet])
     alpha = warped.alpha * (1 - protect)
     if category == "lower":

@@ -61,8 +61,22 @@ def analyze_garment(image: np.ndarray, category: str) -> GarmentAnalysis:
                            sleeves=sleeves)  # fmt: skip
 
 
+MASK_LONG_SIDE = 512  # the mask is found on a copy this size (smooth outlines need no more) and scaled up
+
+
 def garment_mask(image: np.ndarray) -> np.ndarray:
     """A bool mask of the garment in a product photo on a plain background."""
+    h, w = image.shape[:2]
+    scale = MASK_LONG_SIDE / max(h, w)
+    if scale < 0.8:
+        small = cv2.resize(image, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+        mask = _garment_mask(small)
+        up = cv2.resize(mask.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
+        return up > 0.5
+    return _garment_mask(image)
+
+
+def _garment_mask(image: np.ndarray) -> np.ndarray:
     h, w = image.shape[:2]
     lab = cv2.cvtColor(cv2.GaussianBlur(image, (5, 5), 0), cv2.COLOR_RGB2LAB).astype(np.float32)
     b = max(2, int(0.02 * min(h, w)))
@@ -115,6 +129,17 @@ def _rows_extent(mask: np.ndarray):
     return left, right
 
 
+def _segments_through(mask: np.ndarray, x: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: first and last column of the run of mask pixels that contains column x (-1 if none)."""
+    w = mask.shape[1]
+    on = mask[:, x]
+    left_bg = ~mask[:, x::-1]  # looking left from x
+    right_bg = ~mask[:, x:]
+    left = np.where(left_bg.any(axis=1), x - left_bg.argmax(axis=1) + 1, 0)
+    right = np.where(right_bg.any(axis=1), x + right_bg.argmax(axis=1) - 1, w - 1)
+    return np.where(on, left, -1), np.where(on, right, -1)
+
+
 def _segment_around(row: np.ndarray, x: int) -> tuple[int, int] | None:
     """The run of True in `row` that contains column x (or the nearest run)."""
     if not row.any():
@@ -140,9 +165,9 @@ def _upper_keypoints(mask: np.ndarray):
     cx = int(np.round(row_60.mean() if len(row_60) else np.nonzero(mask)[1].mean()))
     left_ext, right_ext = _rows_extent(mask)
     # 1. The body's own width, from the lower part where no sleeve reaches.
-    seg_l = np.full(h, -1)
-    seg_r = np.full(h, -1)
-    for y in range(top, bottom + 1):
+    seg_l, seg_r = _segments_through(mask, cx)
+    for y in np.nonzero(~mask[top : bottom + 1, cx])[0] + top:
+        # Rows where the centre is background (the neck opening): take the nearest piece.
         seg = _segment_around(mask[y], cx)
         if seg:
             seg_l[y], seg_r[y] = seg
@@ -183,6 +208,9 @@ def _upper_keypoints(mask: np.ndarray):
         # Mask clean-up closes the narrow tip of the gap between sleeve and body, so the gap is found
         # too low; its true top is where the sleeve's inner edge and the body's side edge meet.
         armpit_y = _refine_armpit(mask, armpit_y, int(xl), int(xr), top, gh)
+        # Sleeves that hang close to the body hide the armpit; on garments it sits about 0.7 body
+        # widths below the collar, so never accept it much lower than that.
+        armpit_y = int(min(armpit_y, top + 0.75 * body_w))
     # 3. Top edge per column: the neckline dips in the middle, the shoulders slope to the sides.
     top_y = np.where(mask.any(axis=0), mask.argmax(axis=0), h)
     span = max(3, int(0.5 * (xr - xl)))

@@ -7,7 +7,7 @@ shoulder is on the image's right in a front view).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -78,9 +78,14 @@ class ColourModel:
 
     def distance(self, lab: np.ndarray) -> np.ndarray:
         """Per-pixel normalised distance; about 1 at one spread from the mean. lab: (..., 3) float32."""
-        d = (lab - self.mean) / self.std
         # Lightness varies with shading far more than chroma does, so it counts less.
-        return np.sqrt(0.25 * d[..., 0] ** 2 + d[..., 1] ** 2 + d[..., 2] ** 2)
+        weights = (np.array([0.25, 1.0, 1.0]) / self.std**2).astype(np.float32)
+        d = lab - self.mean.astype(np.float32)
+        d *= d
+        return np.sqrt(d @ weights)
+
+
+MASK_FIELDS = ("person", "face", "hair", "hands", "skin", "upper_clothes", "lower_clothes", "feet")
 
 
 @dataclass(frozen=True)
@@ -104,6 +109,23 @@ class BodyAnalysis:
     waist_y: float  # where the top ends and the lower garment starts
     skin_colour: ColourModel
     notes: tuple[str, ...] = field(default=())
+
+    def crop(self, x0: int, y0: int, x1: int, y1: int) -> BodyAnalysis:
+        """The same analysis for the box [x0, x1) x [y0, y1): masks sliced, points shifted."""
+        offset = np.array([x0, y0], dtype=np.float64)
+        skeleton = Skeleton(
+            points={k: v - offset for k, v in self.skeleton.points.items()},
+            visibility=self.skeleton.visibility,
+            estimated=self.skeleton.estimated,
+        )
+        box = (slice(y0, y1), slice(x0, x1))
+        face_box = None
+        if self.face_box is not None:
+            fx0, fy0, fx1, fy1 = self.face_box
+            face_box = (fx0 - x0, fy0 - y0, fx1 - x0, fy1 - y0)
+        masks = {name: getattr(self, name)[box] for name in MASK_FIELDS}
+        return replace(self, size=(y1 - y0, x1 - x0), skeleton=skeleton, face_box=face_box,
+                       waist_y=self.waist_y - y0, **masks)  # fmt: skip
 
     @property
     def height(self) -> int:

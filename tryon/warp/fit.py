@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import cv2
 import numpy as np
 
 from tryon.garment import GarmentAnalysis
 from tryon.perception import BodyAnalysis
 from tryon.perception.estimate import ARM_RADIUS, LEG_RADIUS
-from tryon.warp.maps import Strip, fit_tps, sample, strip_map, tps_map
+from tryon.warp.maps import Strip, fit_tps, sample_mask, strip_map, tps_map
 
 
 @dataclass(frozen=True)
@@ -46,20 +47,26 @@ def warp_garment(garment: GarmentAnalysis, body: BodyAnalysis) -> WarpedGarment:
 
 
 def _combine(size, image, layers):
-    """Stack part layers (first = bottom); returns colour, alpha, and each part's alpha."""
+    """Draw the parts (first = bottom) with one remap of the garment photo.
+
+    Each part contributes its own backward map and mask. Where an upper part covers, its map
+    wins; so the garment photo is sampled once per output pixel, not once per part.
+    Returns the colour (float32), the total alpha and each part's alpha.
+    """
     h, w = size
-    colour = np.zeros((h, w, 3), np.float32)
+    map_x = np.full((h, w), -1.0, np.float32)
+    map_y = np.full((h, w), -1.0, np.float32)
     alpha = np.zeros((h, w), np.float32)
     parts = {}
-    for name, (c, a) in layers:
-        colour = colour * (1 - a[..., None]) + c * a[..., None]
-        alpha = alpha + a * (1 - alpha)
+    for name, (mask, (mx, my)) in layers:
+        a = sample_mask(mask, (mx, my))
+        wins = (a > 0) & ((a >= 0.5) | (alpha < 0.5))
+        map_x[wins] = mx[wins]
+        map_y[wins] = my[wins]
+        alpha += a * (1 - alpha)
         parts[name] = a
-    # Un-premultiply so colour is the garment's own colour wherever alpha > 0.
-    covered = alpha > 1e-4
-    colour[covered] /= np.maximum(alpha[covered, None], 1e-4)
-    # A garment layer's total contribution cannot exceed 1; fix tiny overshoots from the division.
-    return np.clip(colour, 0, 255), alpha, parts
+    colour = cv2.remap(image, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return colour.astype(np.float32), alpha, parts
 
 
 def _sim(points: dict, frame: _Frame, g_origin: np.ndarray, b_origin: np.ndarray, r: float):
@@ -116,7 +123,7 @@ def _warp_top(garment: GarmentAnalysis, body: BodyAnalysis) -> WarpedGarment:
     torso_mask = garment.mask.copy()
     for sleeve in garment.sleeves.values():
         torso_mask[sleeve] = 0
-    layers = [("torso", sample(garment.image, torso_mask, tps_map(params, size, region)))]
+    layers = [("torso", (torso_mask, tps_map(params, size, region)))]
     # 3. Sleeves follow the arms.
     for side, sign in (("left", 1.0), ("right", -1.0)):
         if side not in garment.sleeves or f"{side}_cuff" not in g:
@@ -137,7 +144,7 @@ def _warp_top(garment: GarmentAnalysis, body: BodyAnalysis) -> WarpedGarment:
         )
         sleeve_mask = np.zeros_like(garment.mask)
         sleeve_mask[garment.sleeves[side]] = garment.mask[garment.sleeves[side]]
-        layers.append((f"{side}_sleeve", sample(garment.image, sleeve_mask, strip_map(strip, size))))
+        layers.append((f"{side}_sleeve", (sleeve_mask, strip_map(strip, size))))
     colour, alpha, parts = _combine(size, garment.image, layers)
     return WarpedGarment(colour=colour, alpha=alpha, parts=parts, targets=t)
 
@@ -172,7 +179,7 @@ def _warp_lower(garment: GarmentAnalysis, body: BodyAnalysis) -> WarpedGarment:
         region = _box(src, size, pad=0.15 * S)
         seat_mask = garment.mask.copy()
         seat_mask[int(g["crotch"][1]) + 2 :] = 0
-        layers.append(("seat", sample(garment.image, seat_mask, tps_map(params, size, region))))
+        layers.append(("seat", (seat_mask, tps_map(params, size, region))))
         for side, sign in (("left", 1.0), ("right", -1.0)):
             g_root = np.array([(g[f"{side}_hip"][0] + g["crotch"][0]) / 2, g["crotch"][1]])
             g_end = (g[f"{side}_hem_out"] + g[f"{side}_hem_in"]) / 2
@@ -192,7 +199,7 @@ def _warp_lower(garment: GarmentAnalysis, body: BodyAnalysis) -> WarpedGarment:
                 outer_garment=np.array([sign, 0.0]),
                 outer_body=f.across * sign,
             )
-            layers.append((f"{side}_leg", sample(garment.image, leg_mask, strip_map(strip, size))))
+            layers.append((f"{side}_leg", (leg_mask, strip_map(strip, size))))
     else:
         for side in ("left", "right"):
             names.append(f"{side}_hem")
@@ -202,7 +209,7 @@ def _warp_lower(garment: GarmentAnalysis, body: BodyAnalysis) -> WarpedGarment:
         dst = np.vstack([dst, (g["left_hem"] + g["right_hem"]) / 2])
         params = fit_tps(src, dst)
         region = _box(src, size, pad=0.15 * S)
-        layers.append(("skirt", sample(garment.image, garment.mask, tps_map(params, size, region))))
+        layers.append(("skirt", (garment.mask, tps_map(params, size, region))))
     colour, alpha, parts = _combine(size, garment.image, layers)
     return WarpedGarment(colour=colour, alpha=alpha, parts=parts, targets=t)
 

@@ -168,11 +168,10 @@ def strip_map(strip: Strip, size: tuple[int, int]):
     return map_x, map_y
 
 
-def sample(image: np.ndarray, mask: np.ndarray, maps) -> tuple[np.ndarray, np.ndarray]:
-    """Sample the garment colour (float32 RGB) and its mask through a backward map."""
+def sample_mask(mask: np.ndarray, maps) -> np.ndarray:
+    """Sample a garment mask (float32 coverage) through a backward map; 0 where the map is empty."""
     map_x, map_y = maps
-    colour = cv2.remap(image, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     alpha = cv2.remap(mask.astype(np.float32), map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
                       borderValue=0)  # fmt: skip
     alpha[map_x < 0] = 0
-    return colour.astype(np.float32), alpha
+    return alpha
