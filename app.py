@@ -1,6 +1,6 @@
 """Try-on studio: the Gradio app (Hugging Face Spaces entry point).
 
-    python app.py            # http://127.0.0.1:7860
+python app.py            # http://127.0.0.1:7860
 """
 
 from __future__ import annotations

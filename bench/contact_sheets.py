@@ -93,7 +93,8 @@ def main() -> int:
                     result = np.full_like(person, 40)
                     text = f"declined: {e}"[:60]
                     declined += 1
-                print(f"{person_path.name} + {Path(gpath).name} [{cat}]: {text} ({(time.perf_counter()-t)*1000:.0f} ms)")
+                elapsed = (time.perf_counter() - t) * 1000
+                print(f"{person_path.name} + {Path(gpath).name} [{cat}]: {text} ({elapsed:.0f} ms)")
                 rows.append(np.hstack([tile(person), label(tile(garment), Path(gpath).stem[:24]),
                                        label(tile(result), text)]))  # fmt: skip
         if rows:

@@ -5,5 +5,12 @@ __version__ = "0.1.0"
 from tryon.errors import GarmentNotFoundError, ImageInputError, PersonNotFoundError, TryOnInputError
 from tryon.pipeline import TryOnPipeline, TryOnResult
 
-__all__ = ["GarmentNotFoundError", "ImageInputError", "PersonNotFoundError", "TryOnInputError", "TryOnPipeline",
-           "TryOnResult", "__version__"]
+__all__ = [
+    "GarmentNotFoundError",
+    "ImageInputError",
+    "PersonNotFoundError",
+    "TryOnInputError",
+    "TryOnPipeline",
+    "TryOnResult",
+    "__version__",
+]

@@ -13,7 +13,6 @@ import io
 import os
 import warnings
 from pathlib import Path
-from typing import Union
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -29,7 +28,7 @@ PROCESSING_LONG_SIDE = 1024
 MIN_SIDE = 64
 """Pictures smaller than this on either side carry too little detail to work with."""
 
-ImageInput = Union[str, os.PathLike, bytes, Image.Image, np.ndarray]
+ImageInput = str | os.PathLike | bytes | Image.Image | np.ndarray
 
 
 def _open(source: ImageInput, what: str) -> Image.Image:
@@ -45,9 +44,7 @@ def _open(source: ImageInput, what: str) -> Image.Image:
             raise ImageInputError(f"The {what} file was not found: {path}.")
         return Image.open(path)
     except UnidentifiedImageError as e:
-        raise ImageInputError(
-            f"The {what} is not a picture Pillow can read. Use a JPEG, PNG or WebP photo."
-        ) from e
+        raise ImageInputError(f"The {what} is not a picture Pillow can read. Use a JPEG, PNG or WebP photo.") from e
     except Image.DecompressionBombError as e:
         raise ImageInputError(
             f"The {what} is too large to open safely. Use a photo under {MAX_MEGAPIXELS:.0f} megapixels."
@@ -122,9 +119,7 @@ def load_image(
             rgb = _to_rgb(image)
     except (OSError, SyntaxError) as e:
         # Pillow reports truncated or corrupt data as OSError ("image file is truncated").
-        raise ImageInputError(
-            f"The {what} file is damaged or incomplete ({e}). Try exporting it again."
-        ) from e
+        raise ImageInputError(f"The {what} file is damaged or incomplete ({e}). Try exporting it again.") from e
     if min(rgb.size) < MIN_SIDE:
         raise ImageInputError(
             f"The {what} is only {rgb.width}x{rgb.height} pixels; use one at least {MIN_SIDE} px on each side."

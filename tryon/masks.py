@@ -21,7 +21,7 @@ def band(size: tuple[int, int], points: list[np.ndarray], radius: float) -> np.n
     """A bool mask of a thick polyline through `points` (e.g. an arm along shoulder, elbow, wrist)."""
     canvas = np.zeros(size, np.uint8)
     thickness = max(1, int(round(2 * radius)))
-    for a, b in zip(points[:-1], points[1:]):
+    for a, b in zip(points[:-1], points[1:], strict=False):
         cv2.line(canvas, _pt(a), _pt(b), 1, thickness=thickness, lineType=cv2.LINE_8)
     for p in points:
         cv2.circle(canvas, _pt(p), int(round(radius)), 1, thickness=-1)

@@ -164,7 +164,7 @@ def _debug_layers(person, body: BodyAnalysis, warped, composite) -> dict[str, np
     for a, b in bones:
         colour = (255, 160, 0) if a in sk.estimated or b in sk.estimated else (0, 220, 255)
         cv2.line(keypoints, _pt(sk[a]), _pt(sk[b]), colour, max(1, r // 2), cv2.LINE_AA)
-    for name, p in warped.targets.items():
+    for p in warped.targets.values():
         cv2.circle(keypoints, _pt(p), r, (255, 0, 255), -1, cv2.LINE_AA)
     regions = (person * 0.3).astype(np.float32)
     palette = {"face": (255, 220, 0), "hair": (150, 75, 0), "hands": (255, 0, 255), "skin": (255, 170, 130),

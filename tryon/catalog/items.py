@@ -133,9 +133,7 @@ def default_cache_dir() -> Path:
 def catalog_image_path(item: CatalogItem, cache_dir: Path | None = None) -> Path:
     """The item's product photo as a PNG file, rendered once and cached (keyed by design + renderer version)."""
     cache_dir = cache_dir or default_cache_dir()
-    key = hashlib.sha1(
-        json.dumps([RENDERER_VERSION, item.design.to_dict()], sort_keys=True).encode()
-    ).hexdigest()[:10]
+    key = hashlib.sha1(json.dumps([RENDERER_VERSION, item.design.to_dict()], sort_keys=True).encode()).hexdigest()[:10]
     path = cache_dir / f"{item.id}-{key}.png"
     if not path.exists():
         cache_dir.mkdir(parents=True, exist_ok=True)

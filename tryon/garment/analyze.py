@@ -235,7 +235,7 @@ def _upper_keypoints(mask: np.ndarray):
     }
     # The hem: the lowest row where the body is still at least half its width (ties and tails hang lower).
     hem_y = bottom
-    while hem_y > armpit_y and not (0 <= seg_l[hem_y] and seg_r[hem_y] - seg_l[hem_y] > 0.6 * body_w):
+    while hem_y > armpit_y and not (seg_l[hem_y] >= 0 and seg_r[hem_y] - seg_l[hem_y] > 0.6 * body_w):
         hem_y -= 1
     kps["right_hem"] = np.array([seg_l[hem_y], hem_y], float)
     kps["left_hem"] = np.array([seg_r[hem_y], hem_y], float)

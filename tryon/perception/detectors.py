@@ -20,8 +20,6 @@ FACE_OVAL = [
     10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377,
     152, 148, 176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109,
 ]  # fmt: skip
-# Cheek and forehead landmarks: reliable bare skin for the skin-colour model.
-SKIN_SAMPLE_POINTS = [50, 280, 101, 330, 205, 425, 151, 9, 108, 337]
 
 
 @dataclass(frozen=True)
@@ -48,12 +46,8 @@ class Detectors:
         import mediapipe as mp  # imported here: ~1.8 s and 240 MB, only when a photo is analysed
 
         # model_complexity=1 is the only pose model bundled in the wheel (0 and 2 would download).
-        self._pose = mp.solutions.pose.Pose(
-            static_image_mode=True, model_complexity=1, enable_segmentation=True
-        )
-        self._faces = mp.solutions.face_detection.FaceDetection(
-            model_selection=1, min_detection_confidence=0.5
-        )
+        self._pose = mp.solutions.pose.Pose(static_image_mode=True, model_complexity=1, enable_segmentation=True)
+        self._faces = mp.solutions.face_detection.FaceDetection(model_selection=1, min_detection_confidence=0.5)
         self._mesh = mp.solutions.face_mesh.FaceMesh(
             static_image_mode=True, max_num_faces=1, refine_landmarks=False, min_detection_confidence=0.4
         )

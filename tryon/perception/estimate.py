@@ -17,7 +17,6 @@ from tryon.perception.body import POSE_INDEX, BodyAnalysis, ColourModel, Skeleto
 from tryon.perception.detectors import (
     DETECTOR_LONG_SIDE,
     FACE_OVAL,
-    SKIN_SAMPLE_POINTS,
     Detectors,
     shared_detectors,
 )
@@ -63,8 +62,12 @@ def estimate_body(image: np.ndarray, detectors: Detectors | None = None) -> Body
     hands = _hands(skeleton, skin, person, (h, w))
     arm_bands = _arm_bands(skeleton, (h, w))
     waist_y = _waist(lab, person & ~skin, skeleton, h)
-    top_colour = _region_colour(lab, person & ~skin & ~face & (np.arange(h)[:, None] > chin_y) & ~arm_bands,
-                                chin_y, min(waist_y, skeleton.shoulder_center[1] + 0.9 * S))
+    top_colour = _region_colour(
+        lab,
+        person & ~skin & ~face & (np.arange(h)[:, None] > chin_y) & ~arm_bands,
+        chin_y,
+        min(waist_y, skeleton.shoulder_center[1] + 0.9 * S),
+    )
     hair = _hair(lab, person, face, skin, top_colour, skeleton, chin_y)
 
     # 5. Clothes: the silhouette minus skin, face, hair and hands, split at the waist.

@@ -123,8 +123,9 @@ def build_tryon_tab() -> None:
     run = gr.Button("Try it on", variant="primary", elem_id="tryon-button")
     with gr.Row():
         slider = gr.ImageSlider(label="Before / after", type="numpy", elem_id="before-after", max_height=640)
-        result = gr.Image(label="Result", type="numpy", elem_id="tryon-result", buttons=["download"], height=640,
-                          format="png")
+        result = gr.Image(
+            label="Result", type="numpy", elem_id="tryon-result", buttons=["download"], height=640, format="png"
+        )
     with gr.Accordion("Correct the mask", open=False):
         gr.Markdown(
             "The green tint shows what the try-on changed. Paint **green** where the garment should also go "

@@ -130,7 +130,7 @@ def strip_map(strip: Strip, size: tuple[int, int]):
     best_t = np.zeros(X.shape)
     best_s = np.zeros(X.shape)
     offset = 0.0
-    for i, (a, b) in enumerate(zip(line[:-1], line[1:])):
+    for i, (a, b) in enumerate(zip(line[:-1], line[1:], strict=False)):
         ab = b - a
         L = float(np.linalg.norm(ab))
         if L < 1e-6:
