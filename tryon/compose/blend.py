@@ -220,10 +220,10 @@ def _shading(person: np.ndarray, region: np.ndarray, S: float) -> np.ndarray:
     ratio = np.ones((h, w), np.float32)
     ratio[region] = rel
     m = region.astype(np.float32)
-    sigma = max(1.5, 0.02 * S)
+    sigma = max(1.5, 0.03 * S)
     num = cv2.GaussianBlur(ratio * m, (0, 0), sigma)
     den = cv2.GaussianBlur(m, (0, 0), sigma)
     smooth = num / np.maximum(den, 1e-3)
-    smooth = np.clip(smooth, 0.55, 1.3) ** 0.8
+    smooth = np.clip(smooth, 0.55, 1.3) ** 0.7
     soft = M.feather(region, max(1.5, 0.03 * S))
     return (1 + (smooth - 1) * soft).astype(np.float32)

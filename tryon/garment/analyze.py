@@ -337,6 +337,11 @@ def _lower_keypoints(mask: np.ndarray):
         apex = _gap_apex(mask, crotch_y + 1, max(6, int(0.1 * gh)), cx)
         if apex is not None and crotch_y - 0.12 * gh < apex <= crotch_y:
             crotch_y = int(round(apex))
+        # Legs that touch down the thighs hide the crotch. On trousers the rise is about 0.3 of the length
+        # (shorts: about half), so a gap that opens lower than that is the legs parting, not the crotch.
+        waist_w = max(1, right_ext[y_w] - left_ext[y_w])
+        rise = 0.3 if gh > 1.8 * waist_w else 0.5
+        crotch_y = int(min(crotch_y, top + (rise + 0.06) * gh))
         kps["crotch"] = np.array([cx, crotch_y], float)
         y = bottom - max(1, int(0.01 * gh))
         row = mask[y]

@@ -107,6 +107,7 @@ class BodyAnalysis:
     lower_clothes: np.ndarray  # trousers, skirt, or the lower part of a dress
     feet: np.ndarray  # shoes and feet, never replaced
     waist_y: float  # where the top ends and the lower garment starts
+    hip_half_width: float  # half the width of the body at the hips (silhouette without arms), pixels
     skin_colour: ColourModel
     notes: tuple[str, ...] = field(default=())
 

@@ -74,12 +74,14 @@ def estimate_body(image: np.ndarray, detectors: Detectors | None = None) -> Body
     rows = np.arange(h)[:, None]
     clothed = person & ~skin & ~face & ~hair & ~hands
     ankle_y = min(skeleton["left_ankle"][1], skeleton["right_ankle"][1])
-    feet = person & (rows > ankle_y - 0.12 * S)
+    # Shoes start a little below the ankle joint; trouser hems above that may be replaced.
+    feet = person & (rows > ankle_y + 0.08 * S)
     upper_zone = (rows > chin_y) & ((rows <= waist_y) | arm_bands)
     upper = clothed & upper_zone & ~feet
     upper = M.components_touching(upper, _chest_seed(skeleton, (h, w)) | arm_bands)
     lower = clothed & (rows > waist_y) & ~upper & ~feet
 
+    hip_half = _hip_half_width(person, arm_bands | hands, skeleton)
     edge = max(1.0, S / 150)
     return BodyAnalysis(
         size=(h, w),
@@ -94,6 +96,7 @@ def estimate_body(image: np.ndarray, detectors: Detectors | None = None) -> Body
         lower_clothes=M.feather(lower, edge),
         feet=M.feather(feet, edge),
         waist_y=float(waist_y),
+        hip_half_width=hip_half,
         skin_colour=skin_colour,
         notes=tuple(notes),
     )
@@ -173,6 +176,33 @@ def _skeleton(pose: np.ndarray, size: tuple[int, int], notes: list[str]) -> Skel
     if {"left_hip", "right_hip"} & estimated:
         notes.append("The hips are out of the frame; their position was estimated.")
     return Skeleton(points=pts, visibility=vis, estimated=frozenset(estimated))
+
+
+def _hip_half_width(person: np.ndarray, arms: np.ndarray, skeleton: Skeleton) -> float:
+    """Half the body's width at the hips, from the silhouette with the arms taken out.
+
+    The hip landmarks are the joints; the hips' outline is 1.6-2.6 times as wide, depending on the
+    build and the clothes, so the silhouette is measured where it can be, and bounded.
+    """
+    h, w = person.shape
+    joints = float(np.linalg.norm(skeleton["left_hip"] - skeleton["right_hip"]))
+    lo, hi = 0.8 * joints, 1.35 * joints
+    centre = skeleton.hip_center
+    y = int(round(centre[1]))
+    if not (0 <= y < h) or skeleton.seen("left_hip") is False and skeleton.seen("right_hip") is False:
+        return 1.0 * joints
+    widths = []
+    for dy in (-2, 0, 2):
+        row = person[min(h - 1, max(0, y + dy))] & ~arms[min(h - 1, max(0, y + dy))]
+        x = int(np.clip(centre[0], 0, w - 1))
+        if not row[x]:
+            continue
+        left = x - (np.argmax(~row[x::-1]) if (~row[x::-1]).any() else x)
+        right = x + (np.argmax(~row[x:]) if (~row[x:]).any() else w - 1 - x)
+        widths.append((right - left) / 2)
+    if not widths:
+        return 1.0 * joints
+    return float(np.clip(np.median(widths), lo, hi))
 
 
 def _person_mask(seg: np.ndarray, skeleton: Skeleton, size: tuple[int, int]) -> np.ndarray:

@@ -104,7 +104,7 @@ def _warp_top(garment: GarmentAnalysis, body: BodyAnalysis) -> WarpedGarment:
     # 2. Targets: shoulders on the shoulders; armpits, hem and neck never narrower than the body.
     if has_sleeves:
         t["left_shoulder"], t["right_shoulder"] = b_ls, b_rs
-    hip_half = 0.5 * np.linalg.norm(sk["left_hip"] - sk["right_hip"]) * 1.6
+    hip_half = body.hip_half_width
     for side in ("left", "right"):
         t[f"{side}_armpit"] = place(t[f"{side}_armpit"], 0.53 * S)
         t[f"{side}_hem"] = place(t[f"{side}_hem"], hip_half * (1.05 if garment.category == "upper" else 1.1))
@@ -155,13 +155,17 @@ def _warp_lower(garment: GarmentAnalysis, body: BodyAnalysis) -> WarpedGarment:
     S, sk = f.S, f.sk
     size = body.size
     hip_c = sk.hip_center
-    hip_half = 0.5 * np.linalg.norm(sk["left_hip"] - sk["right_hip"]) * 1.6
+    hip_half = body.hip_half_width
     g_hip_span = max(np.linalg.norm(g["left_hip"] - g["right_hip"]), 1)
     r = 2 * hip_half * 1.04 / g_hip_span
     g_mid = (g["left_waist"] + g["right_waist"]) / 2
-    waist_c = f.at(hip_c, 0, -0.3 * S)
+    # The waistband sits at the natural waist, or higher when the current bottom starts higher
+    # (otherwise a band of the old garment would show between the top and the new bottom).
+    waist_drop = min(-0.3 * S, body.waist_y - hip_c[1])
+    waist_c = f.at(hip_c, 0, waist_drop)
     t = _sim(g, f, g_mid, waist_c, r)
     names = ["left_waist", "right_waist", "left_hip", "right_hip"]
+    g_height = max(p[1] for p in g.values()) - g_mid[1]
     layers = []
     if garment.has_legs:
         crotch_b = f.at(hip_c, 0, 0.3 * S)
@@ -178,7 +182,7 @@ def _warp_lower(garment: GarmentAnalysis, body: BodyAnalysis) -> WarpedGarment:
         params = fit_tps(src, dst)
         region = _box(src, size, pad=0.15 * S)
         seat_mask = garment.mask.copy()
-        seat_mask[int(g["crotch"][1]) + 2 :] = 0
+        seat_mask[int(g["crotch"][1] + 0.04 * g_height) :] = 0  # overlaps the legs: no gap at the crotch
         layers.append(("seat", (seat_mask, tps_map(params, size, region))))
         for side, sign in (("left", 1.0), ("right", -1.0)):
             g_root = np.array([(g[f"{side}_hip"][0] + g["crotch"][0]) / 2, g["crotch"][1]])
@@ -189,12 +193,18 @@ def _warp_lower(garment: GarmentAnalysis, body: BodyAnalysis) -> WarpedGarment:
             leg_mask[: max(0, int(g["crotch"][1]) - 2)] = 0
             cols = np.arange(leg_mask.shape[1])
             leg_mask[:, (cols - g["crotch"][0]) * sign < 0] = 0
+            line = [b_root, sk[f"{side}_knee"], sk[f"{side}_ankle"]]
+            length = np.linalg.norm(g_end - g_root) * r
+            if g_height / g_hip_span > 2.2:
+                # Full-length trousers: the hem reaches the ankle whatever the wearer's leg length.
+                to_ankle = sum(np.linalg.norm(b - a) for a, b in zip(line[:-1], line[1:], strict=False))
+                length = max(length, to_ankle + 0.1 * S)
             strip = Strip(
                 root=g_root,
                 end=g_end,
                 half_width=g_half,
-                body_line=[b_root, sk[f"{side}_knee"], sk[f"{side}_ankle"]],
-                length=np.linalg.norm(g_end - g_root) * r,
+                body_line=line,
+                length=length,
                 body_half_width=max(g_half * r, LEG_RADIUS * S),
                 outer_garment=np.array([sign, 0.0]),
                 outer_body=f.across * sign,
