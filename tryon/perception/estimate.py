@@ -106,7 +106,7 @@ def _detect_main_person(image, detectors, notes):
     h, w = image.shape[:2]
     scale = min(1.0, DETECTOR_LONG_SIDE / max(h, w))
     small = cv2.resize(image, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
-    raw = detectors.run(small)
+    raw = _plausible_pose(detectors, small)
     if len(raw.face_boxes) > 1:
         notes.append(f"{len(raw.face_boxes)} people are in the photo; the largest one was used.")
         x0, y0, x1, y1 = raw.face_boxes[0]
@@ -133,6 +133,44 @@ def _detect_main_person(image, detectors, notes):
     pose[:, :3] /= scale
     seg = cv2.resize(raw.segmentation, (w, h), interpolation=cv2.INTER_LINEAR)
     return pose, seg
+
+
+# MediaPipe's left/right landmark pairs (to mirror a pose found on a flipped photo).
+_MIRROR = list(range(33))
+for _a, _b in [(1, 4), (2, 5), (3, 6), (7, 8), (9, 10)] + [(i, i + 1) for i in range(11, 33, 2)]:
+    _MIRROR[_a], _MIRROR[_b] = _b, _a
+
+
+def _pose_score(pose: np.ndarray | None, seg: np.ndarray | None) -> float:
+    """How believable a pose is: shoulders that span the silhouette, a torso of human proportions."""
+    if pose is None or seg is None:
+        return 0.0
+    S = float(np.linalg.norm(pose[11, :2] - pose[12, :2]))
+    if S < 1.0:
+        return 0.0
+    torso = float(np.linalg.norm((pose[11, :2] + pose[12, :2]) / 2 - (pose[23, :2] + pose[24, :2]) / 2))
+    h, w = seg.shape
+    y = int(np.clip((pose[11, 1] + pose[12, 1]) / 2 + 0.1 * S, 0, h - 1))
+    row = seg[y] > 0.5
+    span = float(row.sum()) if row.any() else S
+    ratio_ok = 1.0 < torso / S < 2.6
+    return (1.0 if ratio_ok else 0.3) * min(1.0, S / max(0.5 * span, 1.0))
+
+
+def _plausible_pose(detectors: Detectors, small: np.ndarray):
+    """Pose on the photo; when it is implausible (MediaPipe sometimes collapses the shoulders), try the
+    mirrored photo and keep the more believable answer."""
+    raw = detectors.run(small)
+    score = _pose_score(raw.pose, raw.segmentation)
+    if score >= 0.8:
+        return raw
+    flipped = detectors.run(np.ascontiguousarray(small[:, ::-1]))
+    if flipped.pose is None or _pose_score(flipped.pose, flipped.segmentation) <= score:
+        return raw
+    pose = flipped.pose[_MIRROR].copy()
+    pose[:, 0] = small.shape[1] - 1 - pose[:, 0]
+    seg = np.ascontiguousarray(flipped.segmentation[:, ::-1])
+    return type(raw)(pose=pose, segmentation=seg, face_boxes=raw.face_boxes)
 
 
 def _skeleton(pose: np.ndarray, size: tuple[int, int], notes: list[str]) -> Skeleton:

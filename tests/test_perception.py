@@ -1,0 +1,71 @@
+"""Person analysis: regions on the public-domain portraits, robustness on the real photos."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tryon.imageio import load_image
+from tryon.perception import estimate_body
+from tryon.perception.detectors import RawDetections
+from tryon.perception.estimate import _plausible_pose
+
+
+def test_portrait_regions_are_where_they_belong(portraits):
+    body = estimate_body(load_image(portraits["astronaut"]))
+    sk = body.skeleton
+    x0, y0, x1, y1 = body.face_box
+    face_centre = (int((y0 + y1) / 2), int((x0 + x1) / 2))
+    assert body.face[face_centre] > 0.5
+    chest = (int(sk.shoulder_center[1] + 0.5 * sk.shoulder_width), int(sk.shoulder_center[0]))
+    assert body.upper_clothes[chest] > 0.5  # the orange suit
+    assert body.upper_clothes[face_centre] < 0.5
+    assert body.person[5, 5] < 0.5  # the corner is background
+    # The face is skin-coloured and the suit is not.
+    assert body.skin[face_centre] > 0.5 and body.skin[chest] < 0.5
+
+
+class _FakeDetectors:
+    """Returns a collapsed pose (shoulders 2 px apart) unless the photo is mirrored."""
+
+    def __init__(self, size):
+        self.h, self.w = size
+        self.calls = 0
+
+    def run(self, rgb):
+        self.calls += 1
+        h, w = rgb.shape[:2]
+        seg = np.zeros((h, w), np.float32)
+        seg[:, w // 4 : 3 * w // 4] = 1
+        pose = np.zeros((33, 4), np.float32)
+        pose[:, 3] = 1
+        mirrored = rgb[0, 0, 0] == 255  # the test marks the photo's right edge
+        half = 2 if not mirrored else w // 5
+        pose[11, :2] = (w / 2 + half, h * 0.2)
+        pose[12, :2] = (w / 2 - half, h * 0.2)
+        pose[23, :2] = (w / 2 + half / 2, h * 0.2 + 1.5 * 2 * half)
+        pose[24, :2] = (w / 2 - half / 2, h * 0.2 + 1.5 * 2 * half)
+        return RawDetections(pose=pose, segmentation=seg, face_boxes=[])
+
+
+def test_collapsed_pose_is_retried_on_the_mirrored_photo():
+    image = np.zeros((200, 100, 3), np.uint8)
+    image[0, -1, 0] = 255  # becomes pixel (0, 0) once mirrored
+    fake = _FakeDetectors(image.shape[:2])
+    raw = _plausible_pose(fake, image)
+    assert fake.calls == 2
+    S = np.linalg.norm(raw.pose[11, :2] - raw.pose[12, :2])
+    assert S > 30
+    # Mirrored back: the person's left shoulder is on the image's right again.
+    assert raw.pose[11, 0] > raw.pose[12, 0]
+
+
+@pytest.mark.real
+def test_shoulders_span_the_body_on_every_real_photo(real_dir):
+    for path in sorted((real_dir / "persons").glob("*.jpg")):
+        image = load_image(path)
+        body = estimate_body(image)
+        sk = body.skeleton
+        y = int(sk.shoulder_center[1] + 0.15 * sk.shoulder_width)
+        silhouette = (body.person[y] > 0.5).sum()
+        assert sk.shoulder_width > 0.45 * silhouette, path.name
