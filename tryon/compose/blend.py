@@ -108,11 +108,15 @@ def body_shape(body: BodyAnalysis, category: str) -> np.ndarray:
     size = body.size
     across = sk["left_shoulder"] - sk["right_shoulder"]
     across = across / np.linalg.norm(across)
+    # Generous: the silhouette (intersected below) gives the real outline of shoulders and waist.
+    up = np.array([across[1], -across[0]]) if across[0] >= 0 else np.array([-across[1], across[0]])
     torso = np.array([
-        sk["right_shoulder"] - across * 0.08 * S,
-        sk["left_shoulder"] + across * 0.08 * S,
-        sk["left_hip"] + across * 0.18 * S,
-        sk["right_hip"] - across * 0.18 * S,
+        sk["right_shoulder"] - across * 0.1 * S + up * 0.18 * S,
+        sk["left_shoulder"] + across * 0.1 * S + up * 0.18 * S,
+        sk["left_shoulder"] + across * 0.25 * S,
+        sk["left_hip"] + across * 0.35 * S,
+        sk["right_hip"] - across * 0.35 * S,
+        sk["right_shoulder"] - across * 0.25 * S,
     ])  # fmt: skip
     shape = M.polygon(size, torso)
     neck_c = sk.shoulder_center

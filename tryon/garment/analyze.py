@@ -25,7 +25,8 @@ class GarmentAnalysis:
     """A garment photo, its mask, and named key points (x, y) in its pixels.
 
     Upper garments and dresses: neck_left, neck_right, neck_front, left/right_shoulder,
-    left/right_armpit, left/right_hem, and left/right_cuff when there are sleeves.
+    left/right_armpit, left/right_hem, and left/right_sleeve_root and left/right_cuff (the ends of
+    each sleeve's centre line) when there are sleeves.
     Lower garments: left/right_waist, left/right_hip, and, for trousers and shorts, crotch and
     left/right_hem_out / hem_in; skirts: left/right_hem.
     "Left" is the wearer's left (the image's right side of a front view).
@@ -36,6 +37,7 @@ class GarmentAnalysis:
     category: str
     keypoints: dict[str, np.ndarray]
     sleeves: dict[str, np.ndarray] = field(default_factory=dict)  # side -> bool mask of that sleeve
+    sleeve_half_widths: dict[str, float] = field(default_factory=dict)  # side -> half the sleeve's width
     has_legs: bool = False  # trousers or shorts (two legs) rather than a skirt
 
 
@@ -56,9 +58,9 @@ def analyze_garment(image: np.ndarray, category: str) -> GarmentAnalysis:
         kps, has_legs = _lower_keypoints(mask)
         return GarmentAnalysis(image=image, mask=M.feather(inner, 0.8), category=category, keypoints=kps,
                                has_legs=has_legs)  # fmt: skip
-    kps, sleeves = _upper_keypoints(mask)
+    kps, sleeves, half_widths = _upper_keypoints(mask)
     return GarmentAnalysis(image=image, mask=M.feather(inner, 0.8), category=category, keypoints=kps,
-                           sleeves=sleeves)  # fmt: skip
+                           sleeves=sleeves, sleeve_half_widths=half_widths)  # fmt: skip
 
 
 MASK_LONG_SIDE = 512  # the mask is found on a copy this size (smooth outlines need no more) and scaled up
@@ -241,6 +243,7 @@ def _upper_keypoints(mask: np.ndarray):
     kps["left_hem"] = np.array([seg_r[hem_y], hem_y], float)
     # 4. Sleeves: what lies outside the body, above the hem.
     sleeves: dict[str, np.ndarray] = {}
+    half_widths: dict[str, float] = {}
     if sleeves_found:
         cols = np.arange(w)[None, :]
         rows = np.arange(h)[:, None]
@@ -250,13 +253,36 @@ def _upper_keypoints(mask: np.ndarray):
             if part.sum() < 0.002 * mask.sum():
                 continue
             part = M.largest_component(part)
-            root = (kps[f"{side}_shoulder"] + kps[f"{side}_armpit"]) / 2
-            py, px = np.nonzero(part)
-            d = np.hypot(px - root[0], py - root[1])
-            far = d >= np.percentile(d, 92)
-            kps[f"{side}_cuff"] = np.array([px[far].mean(), py[far].mean()])
+            root, cuff, half = _sleeve_axis(part, kps[f"{side}_shoulder"])
+            kps[f"{side}_sleeve_root"] = root
+            kps[f"{side}_cuff"] = cuff
+            half_widths[side] = half
             sleeves[side] = part
-    return kps, sleeves
+    return kps, sleeves, half_widths
+
+
+def _sleeve_axis(part: np.ndarray, shoulder: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """A sleeve's centre line (root at the shoulder end, cuff at the far end) and half its width.
+
+    The principal axis of the sleeve's pixels follows the sleeve however it lies (spread out at
+    45 degrees or hanging beside the body), unlike the farthest point from the shoulder, which
+    picks a corner of the cuff.
+    """
+    ys, xs = np.nonzero(part)
+    pts = np.stack([xs, ys], axis=1).astype(np.float64)
+    mean = pts.mean(axis=0)
+    cov = np.cov((pts - mean).T)
+    eigvals, eigvecs = np.linalg.eigh(cov)
+    d = eigvecs[:, -1]
+    if d @ (mean - shoulder) < 0:
+        d = -d
+    proj = (pts - mean) @ d
+    lo, hi = np.percentile(proj, [6, 94])
+    root = pts[proj <= lo].mean(axis=0)
+    cuff = pts[proj >= hi].mean(axis=0)
+    across = (pts - mean) @ np.array([-d[1], d[0]])
+    q10, q90 = np.percentile(across, [5, 95])
+    return root, cuff, float(max(2.0, (q90 - q10) / 2))
 
 
 def _gap_apex(mask: np.ndarray, y0: int, rows: int, x_guess: int) -> float | None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from tryon import masks as M
 from tryon.garment import GarmentAnalysis
 from tryon.perception import BodyAnalysis
 from tryon.perception.estimate import ARM_RADIUS, LEG_RADIUS
@@ -46,7 +47,7 @@ def warp_garment(garment: GarmentAnalysis, body: BodyAnalysis) -> WarpedGarment:
     return _warp_top(garment, body)
 
 
-def _combine(size, image, layers):
+def _combine(size, image, layers, limits: dict | None = None):
     """Draw the parts (first = bottom) with one remap of the garment photo.
 
     Each part contributes its own backward map and mask. Where an upper part covers, its map
@@ -60,6 +61,9 @@ def _combine(size, image, layers):
     parts = {}
     for name, (mask, (mx, my)) in layers:
         a = sample_mask(mask, (mx, my))
+        limit = (limits or {}).get(name.split("_")[-1])
+        if limit is not None:
+            a *= limit
         wins = (a > 0) & ((a >= 0.5) | (alpha < 0.5))
         map_x[wins] = mx[wins]
         map_y[wins] = my[wins]
@@ -80,13 +84,15 @@ def _warp_top(garment: GarmentAnalysis, body: BodyAnalysis) -> WarpedGarment:
     S, sk = f.S, f.sk
     size = body.size
     has_sleeves = bool(garment.sleeves)
-    # 1. Scale: garment shoulders onto the body's shoulder edges (sleeveless: the body width onto the chest).
+    # 1. Scale: the garment's chest (armpit to armpit) onto the body's chest, about 1.15 shoulder widths;
+    # with sleeves, the shoulder seams onto the shoulder edges too, when the two agree.
     b_ls = f.at(sk["left_shoulder"], 0.1 * S, -0.03 * S)
     b_rs = f.at(sk["right_shoulder"], -0.1 * S, -0.03 * S)
+    r = 1.15 * S / max(np.linalg.norm(g["left_armpit"] - g["right_armpit"]), 1)
     if has_sleeves:
-        r = np.linalg.norm(b_ls - b_rs) / max(np.linalg.norm(g["left_shoulder"] - g["right_shoulder"]), 1)
-    else:
-        r = 1.05 * S / max(np.linalg.norm(g["left_armpit"] - g["right_armpit"]), 1)
+        r_shoulders = np.linalg.norm(b_ls - b_rs) / max(np.linalg.norm(g["left_shoulder"] - g["right_shoulder"]), 1)
+        if 0.8 < r_shoulders / r < 1.25:
+            r = 0.5 * (r + r_shoulders)
     g_mid = (g["left_shoulder"] + g["right_shoulder"]) / 2
     b_mid = (b_ls + b_rs) / 2
     t = _sim(g, f, g_mid, b_mid, r)
@@ -106,7 +112,7 @@ def _warp_top(garment: GarmentAnalysis, body: BodyAnalysis) -> WarpedGarment:
         t["left_shoulder"], t["right_shoulder"] = b_ls, b_rs
     hip_half = body.hip_half_width
     for side in ("left", "right"):
-        t[f"{side}_armpit"] = place(t[f"{side}_armpit"], 0.53 * S)
+        t[f"{side}_armpit"] = place(t[f"{side}_armpit"], 0.58 * S)  # the side seam reaches under the arm
         t[f"{side}_hem"] = place(t[f"{side}_hem"], hip_half * (1.05 if garment.category == "upper" else 1.1))
         t[f"neck_{side}"] = place(t[f"neck_{side}"], 0.2 * S)
     names = ["neck_left", "neck_right", "neck_front", "left_shoulder", "right_shoulder", "left_armpit",
@@ -128,25 +134,40 @@ def _warp_top(garment: GarmentAnalysis, body: BodyAnalysis) -> WarpedGarment:
     for side, sign in (("left", 1.0), ("right", -1.0)):
         if side not in garment.sleeves or f"{side}_cuff" not in g:
             continue
-        g_root = (g[f"{side}_shoulder"] + g[f"{side}_armpit"]) / 2
-        g_half = 0.5 * np.linalg.norm(g[f"{side}_shoulder"] - g[f"{side}_armpit"])
-        length = np.linalg.norm(g[f"{side}_cuff"] - g_root) * r
-        b_root = f.at(sk[f"{side}_shoulder"], 0.02 * sign * S, -0.02 * S)
+        g_root = g[f"{side}_sleeve_root"]
+        g_half = garment.sleeve_half_widths[side]
+        # The strip starts a little above the shoulder joint (the sleeve cap); the body's own outline
+        # then rounds the cap, instead of a square flap standing out from the shoulder.
+        arm = sk[f"{side}_elbow"] - sk[f"{side}_shoulder"]
+        arm = arm / max(np.linalg.norm(arm), 1e-6)
+        b_root = sk[f"{side}_shoulder"] - arm * 0.12 * S
+        length = np.linalg.norm(g[f"{side}_cuff"] - g_root) * r + 0.12 * S
         strip = Strip(
             root=g_root,
             end=g[f"{side}_cuff"],
             half_width=g_half,
             body_line=[b_root, sk[f"{side}_elbow"], sk[f"{side}_wrist"]],
             length=length,
-            body_half_width=max(g_half * r * 0.8, ARM_RADIUS * S * 1.15),
+            body_half_width=float(np.clip(g_half * r * 0.7, 1.2 * ARM_RADIUS * S, 2.0 * ARM_RADIUS * S)),
             outer_garment=np.array([sign, 0.0]),
             outer_body=f.across * sign,
         )
         sleeve_mask = np.zeros_like(garment.mask)
         sleeve_mask[garment.sleeves[side]] = garment.mask[garment.sleeves[side]]
         layers.append((f"{side}_sleeve", (sleeve_mask, strip_map(strip, size))))
-    colour, alpha, parts = _combine(size, garment.image, layers)
+    # Sleeves (and a top's body) stay close to the wearer's outline.
+    near_body = {
+        "torso": _near(body.person, 0.12 * S) if garment.category == "upper" else None,
+        "sleeve": _near(body.person, 0.05 * S),
+    }
+    colour, alpha, parts = _combine(size, garment.image, layers, near_body)
     return WarpedGarment(colour=colour, alpha=alpha, parts=parts, targets=t)
+
+
+def _near(person: np.ndarray, margin: float) -> np.ndarray:
+    """A soft mask of the person's silhouette grown by `margin` pixels."""
+    grown = M.dilate(person > 0.5, max(1, int(margin)))
+    return M.feather(grown, max(1.0, margin / 4))
 
 
 def _warp_lower(garment: GarmentAnalysis, body: BodyAnalysis) -> WarpedGarment:
