@@ -49,3 +49,36 @@ def test_bad_input_gives_a_user_error(client, tmp_path, catalog_path):
     with pytest.raises(AppError, match="No person"):
         client.predict(handle_file(str(blank)), handle_file(str(catalog_path("tee-red-solid"))), "upper",
                        api_name="/tryon")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("write", "message"),
+    [
+        (lambda p: p.write_text("hello"), "not a picture"),
+        (lambda p: Image.new("L", (7000, 6000)).save(p, format="PNG"), "megapixels"),
+    ],
+    ids=["text-file", "over-40-megapixels"],
+)
+def test_bad_files_are_explained(client, tmp_path, catalog_path, write, message):
+    from gradio_client import handle_file
+    from gradio_client.exceptions import AppError
+
+    path = tmp_path / "upload.png"
+    write(path)
+    with pytest.raises(AppError, match=message):
+        client.predict(handle_file(str(path)), handle_file(str(catalog_path("tee-red-solid"))), "upper",
+                       api_name="/tryon")  # fmt: skip
+
+
+def test_several_people_still_give_a_result(client, portraits, catalog_path, tmp_path):
+    from gradio_client import handle_file
+
+    big = np.asarray(Image.open(portraits["astronaut"]).convert("RGB"))
+    canvas = np.full((512, 768, 3), 200, np.uint8)
+    canvas[:, :512] = big
+    canvas[128:384, 512:] = big[::2, ::2]
+    path = tmp_path / "two.png"
+    Image.fromarray(canvas).save(path)
+    image_path, _ = client.predict(handle_file(str(path)), handle_file(str(catalog_path("tee-navy-solid"))),
+                                   "upper", api_name="/tryon")  # fmt: skip
+    assert np.asarray(Image.open(image_path)).shape[:2] == (512, 768)

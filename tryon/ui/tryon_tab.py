@@ -10,6 +10,7 @@ import numpy as np
 from tryon import TryOnInputError, TryOnPipeline
 from tryon.catalog import CATALOG, catalog_image_path
 from tryon.imageio import load_image
+from tryon.ui.components import PhotoInput
 from tryon.ui.examples import example_persons
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,7 @@ def _run(person, garment, category, replace_mask=None, keep_mask=None):
 
 
 def _state(person, result):
-    return {"before": load_image(person, "person photo"), "result": result}
+    return {"before": result.person, "result": result}
 
 
 def show_views(state: dict | None):
@@ -111,12 +112,12 @@ def build_tryon_tab() -> None:
     catalog = [(str(catalog_image_path(i)), i.name) for i in CATALOG]
     with gr.Row():
         with gr.Column(scale=1):
-            person = gr.Image(label="Your photo", sources=["upload", "webcam"], type="numpy",
+            person = PhotoInput(label="Your photo", sources=["upload", "webcam"], type="numpy",
                               elem_id="person-input", height=360)  # fmt: skip
             category = gr.Radio(["upper", "lower", "dress"], value="upper", label="What to try on",
                                 info="upper: tops - lower: trousers, shorts, skirts - dress")  # fmt: skip
         with gr.Column(scale=1):
-            garment = gr.Image(label="Garment (pick one below or upload a product photo)", type="numpy",
+            garment = PhotoInput(label="Garment (pick one below or upload a product photo)", type="numpy",
                                sources=["upload"], elem_id="garment-input", height=360)  # fmt: skip
             gallery = gr.Gallery(catalog, label="Catalog", columns=6, height=220, allow_preview=False,
                                  elem_id="catalog")  # fmt: skip
