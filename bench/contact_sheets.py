@@ -56,6 +56,7 @@ def main() -> int:
     ap.add_argument("--max-per-person", type=int, default=4)
     ap.add_argument("--catalog", action="store_true", help="use catalog garments instead of the real ones")
     ap.add_argument("--persons", nargs="*", default=None, help="only these person file names")
+    ap.add_argument("--mosaic", action="store_true", help="also write all.png: every result, garment inset")
     args = ap.parse_args()
     if not REAL.exists():
         print(f"{REAL} is absent: nothing to render.")
@@ -69,6 +70,7 @@ def main() -> int:
     pipe.warm_up()
     done = declined = 0
     times = []
+    mosaic = []
     for person_path, person_cat in persons:
         if args.persons and person_path.name not in args.persons:
             continue
@@ -95,6 +97,11 @@ def main() -> int:
                     declined += 1
                 elapsed = (time.perf_counter() - t) * 1000
                 print(f"{person_path.name} + {Path(gpath).name} [{cat}]: {text} ({elapsed:.0f} ms)")
+                thumb = cv2.resize(garment, (48, 64), interpolation=cv2.INTER_AREA)
+                small = cv2.resize(result, (int(result.shape[1] * 256 / result.shape[0]), 256),
+                                   interpolation=cv2.INTER_AREA)  # fmt: skip
+                small[-64:, -48:] = thumb
+                mosaic.append(label(cv2.resize(small, (192, 256)), f"{len(mosaic)}"))
                 rows.append(np.hstack([tile(person), label(tile(garment), Path(gpath).stem[:24]),
                                        label(tile(result), text)]))  # fmt: skip
         if rows:
@@ -106,6 +113,12 @@ def main() -> int:
                     for i in range(0, len(rows), cols)]  # fmt: skip
             sheet = np.vstack(grid)
             cv2.imwrite(str(out / f"{person_path.stem}.png"), cv2.cvtColor(sheet, cv2.COLOR_RGB2BGR))
+    if args.mosaic and mosaic:
+        cols = 16
+        blank = np.full_like(mosaic[0], 255)
+        grid = [np.hstack(mosaic[i : i + cols] + [blank] * (cols - len(mosaic[i : i + cols])))
+                for i in range(0, len(mosaic), cols)]  # fmt: skip
+        cv2.imwrite(str(out / "all.png"), cv2.cvtColor(np.vstack(grid), cv2.COLOR_RGB2BGR))
     total = done + declined
     print(f"results: {done}, declined: {declined} of {total}; median pipeline {np.median(times):.0f} ms"
           if times else "no results")  # fmt: skip

@@ -82,17 +82,31 @@ def _garment_mask(image: np.ndarray) -> np.ndarray:
     h, w = image.shape[:2]
     lab = cv2.cvtColor(cv2.GaussianBlur(image, (5, 5), 0), cv2.COLOR_RGB2LAB).astype(np.float32)
     b = max(2, int(0.02 * min(h, w)))
-    border = np.concatenate([lab[:b].reshape(-1, 3), lab[-b:].reshape(-1, 3),
-                             lab[:, :b].reshape(-1, 3), lab[:, -b:].reshape(-1, 3)])  # fmt: skip
-    bg = np.median(border, axis=0)
-    dist_border = np.linalg.norm(border - bg, axis=1)
+    # The backdrop as a smooth surface fitted to the border (studio light falls off towards the
+    # corners), so a white garment on a slightly darker white still stands out.
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    on_border = np.zeros((h, w), bool)
+    on_border[:b] = on_border[-b:] = True
+    on_border[:, :b] = on_border[:, -b:] = True
+    u, v = xx / w - 0.5, yy / h - 0.5
+    basis = np.stack([np.ones_like(u), u, v, u * u, v * v, u * v], axis=-1)
+    border = lab[on_border]
+    fit, *_ = np.linalg.lstsq(basis[on_border], border, rcond=None)
+    bg_surface = basis @ fit  # (H, W, 3)
+    residual = np.linalg.norm(border - bg_surface[on_border], axis=1)
+    # Robust: a garment touching the border (a sleeve cut by the frame) must not bend the surface.
+    keep = residual < max(6.0, 3.0 * float(np.median(residual)))
+    if keep.mean() > 0.5:
+        fit, *_ = np.linalg.lstsq(basis[on_border][keep], border[keep], rcond=None)
+        bg_surface = basis @ fit
+    dist_border = np.linalg.norm(border - bg_surface[on_border], axis=1)
     noise = float(np.median(dist_border) * 1.4826 + 1e-3)
-    dist = np.linalg.norm(lab - bg, axis=2)
-    colour = dist > max(10.0, 5.0 * noise)
+    dist = np.linalg.norm(lab - bg_surface, axis=2)
+    colour = dist > max(6.0, 5.0 * noise)
     # Soft drop shadows are the backdrop a little darker with the same hue: not garment.
-    darker = bg[0] - lab[..., 0]
-    chroma_shift = np.linalg.norm(lab[..., 1:] - bg[1:], axis=2)
-    colour &= ~((darker > 0) & (darker < 18) & (chroma_shift < 4))
+    darker = bg_surface[..., 0] - lab[..., 0]
+    chroma_shift = np.linalg.norm(lab[..., 1:] - bg_surface[..., 1:], axis=2)
+    colour &= ~((darker > 0) & (darker < 18) & (chroma_shift < 3))
     if noise > 10.0 or np.mean(dist_border > 12.0) > 0.35:
         raise GarmentNotFoundError(
             "The garment could not be separated from the background. Use a photo of the garment alone "
@@ -103,8 +117,22 @@ def _garment_mask(image: np.ndarray) -> np.ndarray:
     edges = cv2.Canny(cv2.GaussianBlur(gray, (5, 5), 0), 12, 36) > 0
     edges[:b] = edges[-b:] = False
     edges[:, :b] = edges[:, -b:] = False
+    # Local texture: a knit or woven garment is never as flat as a studio backdrop, and its outline
+    # (a faint shadow line) shows as a ring of texture even where its colour equals the backdrop's.
+    # High-pass first, so the smooth gradient of a drop shadow does not count as texture.
+    light = cv2.cvtColor(image, cv2.COLOR_RGB2LAB)[..., 0].astype(np.float32)
+    detail = light - cv2.GaussianBlur(light, (0, 0), 1.5)
+    spread = np.sqrt(cv2.blur(detail * detail, (5, 5)))
+    flat = float(np.percentile(spread[on_border], 95))
+    textured = spread > max(0.8, 4.0 * flat)
+    textured[on_border] = False
     r = max(2, int(0.006 * max(h, w)))
-    solid = M.fill_holes(M.close(colour | M.dilate(edges, 1), r))
+    # (Texture rings are closed only lightly: a wide closing would fill the narrow gaps that belong to
+    # the backdrop, such as the top of the gap between trouser legs.)
+    solid = M.fill_holes(M.close(colour | M.dilate(edges, 1), r) | M.close(textured, 2))
+    # The outline rings reach a few pixels past the garment's edge; drop that rim unless it has colour.
+    rim = solid & ~M.erode(solid, 3)
+    solid &= ~(rim & ~colour & ~M.erode(colour | edges, 0))
     solid = M.open_(solid, r)
     if not solid.any():
         raise GarmentNotFoundError(
