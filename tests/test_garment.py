@@ -77,3 +77,26 @@ def test_busy_photo_is_declined():
 def test_unknown_category():
     with pytest.raises(ValueError, match="category"):
         analyze_garment(np.full((400, 300, 3), 240, np.uint8), "hat")
+
+
+def test_white_tee_with_print_on_cream_backdrop():
+    """The failure of the first prototype: only the print was found, and key points collapsed."""
+    import cv2
+
+    truth = render_garment(get_item("tee-white-solid").design).mask
+    h, w = truth.shape
+    image = np.empty((h, w, 3), np.float32)
+    image[:] = (236, 227, 220)  # cream backdrop and white cotton, as measured on a real product photo
+    image[truth] = (238, 238, 239)
+    image[350:600, 300:470] = (20, 20, 20)  # a big black print
+    image[380:570, 320:450] = (230, 180, 40)
+    edge = truth & ~cv2.erode(truth.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    image[edge] -= 6  # the faint seam shadow of a real product photo
+    image = cv2.GaussianBlur(image, (0, 0), 1.0)
+    noise = np.random.default_rng(0).normal(0, 0.8, image.shape)
+    noise[truth] += np.random.default_rng(1).normal(0, 2.0, (int(truth.sum()), 1))  # the knit's grain
+    image = np.clip(image + noise, 0, 255).astype(np.uint8)
+    analysis = analyze_garment(image, "upper")
+    assert iou(analysis.mask > 0.5, truth) > 0.9
+    kps = analysis.keypoints
+    assert kps["left_armpit"][0] - kps["right_armpit"][0] > 0.3 * w  # not collapsed onto the print

@@ -134,6 +134,12 @@ def _garment_mask(image: np.ndarray) -> np.ndarray:
     rim = solid & ~M.erode(solid, 3)
     solid &= ~(rim & ~colour & ~M.erode(colour | edges, 0))
     solid = M.open_(solid, r)
+    # A garment close to the backdrop's colour (white on white, cream on beige) leaves only its print
+    # or part of its outline in the masks above. Watershed then grows the garment from what was found
+    # and the backdrop from the border; they meet on the strongest outline between them.
+    grown = _watershed(image, solid, on_border)
+    if grown is not None and grown.sum() > 1.2 * solid.sum():
+        solid = grown
     if not solid.any():
         raise GarmentNotFoundError(
             "No garment was found in the garment photo. Use a photo of the garment on a plain background."
@@ -149,6 +155,25 @@ def _garment_mask(image: np.ndarray) -> np.ndarray:
             "garment fills most of the frame, on a plain background of another colour."
         )
     return mask
+
+
+def _watershed(image: np.ndarray, found: np.ndarray, border: np.ndarray) -> np.ndarray | None:
+    """The garment grown from `found` by watershed against the border, or None when it leaks."""
+    h, w = found.shape
+    markers = np.zeros((h, w), np.int32)
+    markers[border] = 1
+    seed = M.erode(found, 2)
+    if seed.sum() < 0.002 * h * w:
+        return None
+    markers[seed] = 2
+    labels = cv2.watershed(cv2.cvtColor(image, cv2.COLOR_RGB2BGR), markers)
+    grown = M.fill_holes(labels == 2)
+    grown = M.open_(grown, 2)
+    # Leaked into the backdrop: the garment would touch the frame on much of its border.
+    edge = np.concatenate([grown[0], grown[-1], grown[:, 0], grown[:, -1]])
+    if edge.mean() > 0.1 or grown.mean() > 0.85:
+        return None
+    return grown
 
 
 def _rows_extent(mask: np.ndarray):
