@@ -30,10 +30,16 @@ class _Frame:
     def __init__(self, body: BodyAnalysis):
         sk = body.skeleton
         self.S = sk.shoulder_width
-        across = sk["left_shoulder"] - sk["right_shoulder"]
-        self.across = across / np.linalg.norm(across)
-        down = np.array([-self.across[1], self.across[0]])
-        self.down = down if down[1] >= 0 else -down
+        # "Down" follows the spine (shoulder centre to hip centre): a shrug tilts the shoulder line,
+        # not the body, and a frame square to the shoulders would push the hem sideways.
+        spine = sk.hip_center - sk.shoulder_center
+        if np.linalg.norm(spine) < 1e-6:
+            spine = np.array([0.0, 1.0])
+        down = spine / np.linalg.norm(spine)
+        across = np.array([down[1], -down[0]])
+        if across @ (sk["left_shoulder"] - sk["right_shoulder"]) < 0:
+            across = -across
+        self.across, self.down = across, down
         self.sk = sk
 
     def at(self, origin: np.ndarray, x: float, y: float) -> np.ndarray:
