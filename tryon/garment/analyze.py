@@ -227,7 +227,8 @@ def _upper_keypoints(mask: np.ndarray):
         if seg:
             seg_l[y], seg_r[y] = seg
     lower = range(top + int(0.7 * gh), bottom - max(2, int(0.03 * gh)))
-    body_w = float(np.median([seg_r[y] - seg_l[y] for y in lower])) if len(lower) else float(w / 3)
+    widths = [seg_r[y] - seg_l[y] for y in lower if seg_l[y] >= 0]
+    body_w = float(np.median(widths)) if widths else float(w / 3)
     # 2. Armpits: going down from the top, the end of the first block of rows where the piece around the
     # centre (body and sleeves still joined) is much wider than the body; below it the sleeves separate.
     wide = (seg_r - seg_l) > body_w * 1.25
