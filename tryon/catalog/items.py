@@ -15,7 +15,7 @@ from PIL import Image
 
 from tryon.catalog.render import GarmentDesign, render_garment
 
-RENDERER_VERSION = "5"
+RENDERER_VERSION = "6"
 
 _COLOURS = {
     # name: (hue, saturation, lightness)

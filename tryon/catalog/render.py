@@ -87,14 +87,16 @@ def render_garment(design: GarmentDesign, size: tuple[int, int] = CANVAS) -> Ren
         cv2.fillPoly(mask, [np.round(poly).astype(np.int32)], 1 if sign > 0 else 0, lineType=cv2.LINE_8)
     # 2. Fabric: colour, pattern and texture.
     fabric = _fabric(design, h, w)
-    # 3. Shading: folds, edge darkening and a drop shadow.
+    # 3. Shading: folds, edge darkening and a drop shadow (sizes relative to the 1024 px canvas).
+    k = h / CANVAS[0]
     rng = np.random.default_rng(design.seed)
     shade = _folds(h, w, rng, kps)
     dist = cv2.distanceTransform(mask, cv2.DIST_L2, 5)
-    shade *= 1.0 - 0.18 * np.exp(-dist / 6.0)
+    shade *= 1.0 - 0.18 * np.exp(-dist / max(6.0 * k, 1.0))
     garment = np.clip(fabric * shade[..., None], 0, 255)
-    alpha = cv2.GaussianBlur(mask.astype(np.float32), (0, 0), 0.7)[..., None]
-    shadow = cv2.GaussianBlur(np.roll(mask, (8, 5), axis=(0, 1)).astype(np.float32), (0, 0), 12)
+    alpha = cv2.GaussianBlur(mask.astype(np.float32), (0, 0), max(0.7 * k, 0.5))[..., None]
+    offset = (max(1, round(8 * k)), max(1, round(5 * k)))
+    shadow = cv2.GaussianBlur(np.roll(mask, offset, axis=(0, 1)).astype(np.float32), (0, 0), max(12 * k, 1.0))
     background = BACKGROUND * (1 - 0.06 * shadow[..., None]) * np.ones((1, 1, 3), np.float32)
     image = background * (1 - alpha) + garment * alpha
     return RenderedGarment(image=np.clip(image, 0, 255).astype(np.uint8), mask=mask.astype(bool), keypoints=kps)
@@ -226,30 +228,40 @@ def _fabric(d: GarmentDesign, h: int, w: int) -> np.ndarray:
     second_l = light + 0.38 if light < 0.55 else light - 0.42
     r, g, b = colorsys.hls_to_rgb(d.hue, float(np.clip(second_l, 0.04, 0.95)), d.saturation * 0.6)
     second = np.array([r, g, b]) * 255.0
-    period = 14 + 70 * d.pattern_scale
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-    if d.pattern == "solid":
-        amount = np.zeros((h, w), np.float32)
-    elif d.pattern == "stripes":
-        amount = _smooth_step(np.sin(2 * np.pi * yy / period))
-    elif d.pattern == "checks":
-        amount = 0.5 * (_smooth_step(np.sin(2 * np.pi * yy / period)) + _smooth_step(np.sin(2 * np.pi * xx / period)))
-    elif d.pattern == "dots":
-        row = np.floor(yy / period)
-        u = (xx + 0.5 * period * (row % 2)) % period - period / 2
-        v = yy % period - period / 2
-        amount = np.clip((0.22 * period - np.sqrt(u * u + v * v)) + 0.5, 0, 1)
-    else:  # zigzag
-        tri = np.abs((xx / period) % 2 - 1) * period * 0.5
-        amount = _smooth_step(np.sin(2 * np.pi * (yy + tri) / period))
+    amount = pattern_amount(d, h, w)
     fabric = main * (1 - amount[..., None]) + second * amount[..., None]
     if d.texture > 0:
         rng = np.random.default_rng(1234)
         grain = rng.standard_normal((h // 2 + 1, w // 2 + 1)).astype(np.float32)
         grain = cv2.resize(grain, (w, h), interpolation=cv2.INTER_LINEAR)[:h, :w]
-        weave = 0.5 * np.sin(xx * 1.9) * np.sin(yy * 1.9)
+        yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+        weave = 0.5 * np.sin(xx * 1.9) * np.sin(yy * 1.9) * min(1.0, 4 * h / CANVAS[0])  # no aliasing when small
         fabric = fabric * (1 + d.texture * (0.035 * grain + 0.03 * weave))[..., None]
     return fabric.astype(np.float32)
+
+
+def pattern_amount(d: GarmentDesign, h: int, w: int) -> np.ndarray:
+    """Where the pattern's second colour is (0..1) on an (h, w) canvas, independent of the outline.
+
+    Sizes are relative to the canvas height, so the same design gives the same look at any size.
+    The generator receives this map as an input, so its output follows the pattern sliders exactly.
+    """
+    period = (14 + 70 * d.pattern_scale) * h / CANVAS[0]
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    if d.pattern == "solid":
+        return np.zeros((h, w), np.float32)
+    if d.pattern == "stripes":
+        return _smooth_step(np.sin(2 * np.pi * yy / period))
+    if d.pattern == "checks":
+        return 0.5 * (_smooth_step(np.sin(2 * np.pi * yy / period)) + _smooth_step(np.sin(2 * np.pi * xx / period)))
+    if d.pattern == "dots":
+        row = np.floor(yy / period)
+        u = (xx + 0.5 * period * (row % 2)) % period - period / 2
+        v = yy % period - period / 2
+        edge = max(1.0, period / 40)
+        return np.clip((0.22 * period - np.sqrt(u * u + v * v)) / edge + 0.5, 0, 1).astype(np.float32)
+    tri = np.abs((xx / period) % 2 - 1) * period * 0.5  # zigzag
+    return _smooth_step(np.sin(2 * np.pi * (yy + tri) / period))
 
 
 def _smooth_step(s: np.ndarray) -> np.ndarray:

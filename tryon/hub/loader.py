@@ -1,0 +1,98 @@
+"""One loader for every checkpoint: local weights/ folder, then the Hugging Face cache, then the Hub.
+
+Checkpoints use the Hub layout (config.json + model.safetensors + README.md) written by
+`PyTorchModelHubMixin.save_pretrained`. Repository ids and pinned revisions live in
+`tryon/hub/registry.json`, so upgrading a model is a one-line, reviewable change.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from tryon.device import pick_device
+
+log = logging.getLogger(__name__)
+REGISTRY = Path(__file__).with_name("registry.json")
+WEIGHTS = Path(__file__).resolve().parents[2] / "weights"
+FILES = ["config.json", "model.safetensors", "README.md"]
+
+
+class ModelNotFoundError(FileNotFoundError):
+    """No checkpoint for a name anywhere; the message lists every place tried and why it failed."""
+
+
+@dataclass(frozen=True)
+class ModelEntry:
+    name: str
+    repo_id: str
+    revision: str
+    local: str
+    cls: str
+
+    def model_class(self):
+        module, _, attr = self.cls.rpartition(".")
+        return getattr(importlib.import_module(module), attr)
+
+
+def registry(path: Path | None = None) -> dict[str, ModelEntry]:
+    data = json.loads((path or REGISTRY).read_text())
+    return {
+        name: ModelEntry(
+            name=name, repo_id=e["repo_id"], revision=e["revision"], local=e.get("local", name), cls=e["class"]
+        )  # fmt: skip
+        for name, e in data["models"].items()
+    }
+
+
+def resolve(name: str, registry_path: Path | None = None, weights_dir: Path | None = None) -> tuple[Path, str]:
+    """The folder holding `name`'s checkpoint and where it came from ("local", "cache" or "hub")."""
+    entries = registry(registry_path)
+    if name not in entries:
+        raise ModelNotFoundError(f"No model named {name!r} in {registry_path or REGISTRY}; known: {sorted(entries)}")
+    entry = entries[name]
+    tried: list[str] = []
+    # 1. The repository's own weights/ folder.
+    local = (weights_dir or Path(os.environ.get("TRYON_WEIGHTS", WEIGHTS))) / entry.local
+    if (local / "config.json").is_file() and (local / "model.safetensors").is_file():
+        return local, "local"
+    tried.append(f"{local} (no config.json + model.safetensors)")
+    from huggingface_hub import snapshot_download
+    from huggingface_hub.errors import LocalEntryNotFoundError
+
+    # 2. The Hugging Face cache, at the pinned revision.
+    try:
+        path = snapshot_download(entry.repo_id, revision=entry.revision, allow_patterns=FILES, local_files_only=True)
+        return Path(path), "cache"
+    except (LocalEntryNotFoundError, OSError, ValueError) as e:
+        tried.append(f"Hugging Face cache {entry.repo_id}@{entry.revision} ({type(e).__name__})")
+    # 3. The Hub (skipped when offline).
+    if os.environ.get("HF_HUB_OFFLINE", "0").lower() in ("1", "true", "yes"):
+        tried.append(f"Hub {entry.repo_id}@{entry.revision} (skipped: HF_HUB_OFFLINE is set)")
+    else:
+        try:
+            path = snapshot_download(entry.repo_id, revision=entry.revision, allow_patterns=FILES)
+            return Path(path), "hub"
+        except Exception as e:  # noqa: BLE001 - Hub errors are not OSError subclasses; report every one
+            tried.append(f"Hub {entry.repo_id}@{entry.revision} ({type(e).__name__}: {e})")
+    raise ModelNotFoundError(
+        f"Could not find the checkpoint {name!r}. Tried:\n  - "
+        + "\n  - ".join(tried)
+        + f"\nTrain it with `python -m tryon.train ...` into {local}, or connect to the Hub."
+    )
+
+
+def load_model(
+    name: str, registry_path: Path | None = None, weights_dir: Path | None = None, device: str | None = None
+):
+    """Load a registered model on the chosen device, in eval mode."""
+    path, source = resolve(name, registry_path, weights_dir)
+    entry = registry(registry_path)[name]
+    model = entry.model_class().from_pretrained(str(path))
+    model = model.to(device or pick_device()).eval()
+    log.info("loaded %s from %s (%s)", name, path, source)
+    return model
