@@ -145,8 +145,9 @@ Renders of random designs by `tryon/catalog/render.py`, the project's procedural
 
 ## Training
 `python -m tryon.train generator --out <dir> --minutes <m>`: AdamW, cosine decay over a time budget,
-loss = L1 + 0.5 x L1 of image gradients + KL. {metrics.get("steps", "?")} steps in {metrics.get("minutes", "?")} min on 2 CPU cores,
-batch {metrics.get("batch_size", "?")}, seed {metrics.get("seed", "?")}.
+loss = L1 + 0.5 x L1 of image gradients + KL. {metrics.get("steps", "?")} steps in
+{metrics.get("minutes", "?")} min on 2 CPU cores, batch {metrics.get("batch_size", "?")},
+seed {metrics.get("seed", "?")}.
 
 ## Metrics (held-out renders)
 - PSNR of reconstructions (encoder latent): {metrics.get("psnr_reconstruction_db")} dB
