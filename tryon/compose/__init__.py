@@ -1,5 +1,6 @@
 """Composition of the warped garment onto the person photo."""
 
 from tryon.compose.blend import Composite, body_shape, compose
+from tryon.compose.shading import shading_map
 
-__all__ = ["Composite", "body_shape", "compose"]
+__all__ = ["Composite", "body_shape", "compose", "shading_map"]

@@ -122,7 +122,7 @@ def _garment_mask(image: np.ndarray) -> np.ndarray:
     # High-pass first, so the smooth gradient of a drop shadow does not count as texture.
     light = cv2.cvtColor(image, cv2.COLOR_RGB2LAB)[..., 0].astype(np.float32)
     detail = light - cv2.GaussianBlur(light, (0, 0), 1.5)
-    spread = np.sqrt(cv2.blur(detail * detail, (5, 5)))
+    spread = np.sqrt(np.maximum(cv2.blur(detail * detail, (5, 5)), 0))
     flat = float(np.percentile(spread[on_border], 95))
     textured = spread > max(0.8, 4.0 * flat)
     textured[on_border] = False

@@ -107,8 +107,8 @@ def pick_catalog(evt: gr.SelectData):
     return str(catalog_image_path(item)), item.category
 
 
-def build_tryon_tab() -> None:
-    """Lay out the Try-on tab inside the current gr.Blocks."""
+def build_tryon_tab() -> dict:
+    """Lay out the Try-on tab inside the current gr.Blocks; returns the components other tabs feed."""
     catalog = [(str(catalog_image_path(i)), i.name) for i in CATALOG]
     with gr.Row():
         with gr.Column(scale=1):
@@ -155,3 +155,4 @@ def build_tryon_tab() -> None:
     rerun.click(tryon_corrected, [editor, garment, category, person], [result, mask, state],
                 api_visibility="private", concurrency_id="tryon").then(
         show_views, state, [slider, editor, debug], api_visibility="private")  # fmt: skip
+    return {"garment": garment, "category": category}

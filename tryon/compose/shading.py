@@ -1,0 +1,53 @@
+"""Separating light from colour: the shading of a photographed garment without its print."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from tryon import masks as M
+
+
+def shading_map(person: np.ndarray, region: np.ndarray, S: float) -> np.ndarray:
+    """Folds and light as a multiplier around 1, from the photo's luminance inside `region`.
+
+    `S` sets the scale of what counts as a fold (the blur is about 3% of it; the shoulder width
+    for a person, the garment's width for a product photo).
+
+    The old garment's own colours (its print, logo, stripes) are albedo, not light: the
+    region's colours are clustered, and each pixel's luminance is taken relative to its own
+    cluster's mean. A white logo on a black top then has the shading of the top around it,
+    not a bright patch. A light blur removes the cluster edges.
+    """
+    h, w = region.shape
+    if region.sum() < 50:
+        return np.ones((h, w), np.float32)
+    lab = cv2.cvtColor(person, cv2.COLOR_RGB2LAB).astype(np.float32)
+    pixels = lab[region]
+    rng = np.random.default_rng(0)
+    sample = pixels[rng.choice(len(pixels), size=min(3000, len(pixels)), replace=False)]
+    k = 4 if len(sample) >= 40 else 1
+    weights = np.array([0.35, 1.0, 1.0], np.float32)  # cluster mostly by chroma: shading changes L
+    if k > 1:
+        criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 12, 1.0)
+        _, _, centres = cv2.kmeans(sample * weights, k, None, criteria, 2, cv2.KMEANS_PP_CENTERS)
+        d = ((pixels[:, None, :] * weights - centres[None]) ** 2).sum(-1)
+        label = d.argmin(1)
+    else:
+        label = np.zeros(len(pixels), int)
+    lum = pixels[:, 0] + 6.0
+    rel = np.ones(len(pixels), np.float32)
+    for c in range(k):
+        sel = label == c
+        if sel.any():
+            rel[sel] = lum[sel] / max(float(np.median(lum[sel])), 1.0)
+    ratio = np.ones((h, w), np.float32)
+    ratio[region] = rel
+    m = region.astype(np.float32)
+    sigma = max(1.5, 0.03 * S)
+    num = cv2.GaussianBlur(ratio * m, (0, 0), sigma)
+    den = cv2.GaussianBlur(m, (0, 0), sigma)
+    smooth = num / np.maximum(den, 1e-3)
+    smooth = np.clip(smooth, 0.55, 1.3) ** 0.7
+    soft = M.feather(region, max(1.5, 0.03 * S))
+    return (1 + (smooth - 1) * soft).astype(np.float32)

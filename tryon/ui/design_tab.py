@@ -1,0 +1,215 @@
+"""The Design / For-you tab: sliders drive the generator; restyle; similar catalog items; for you."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import uuid
+
+import gradio as gr
+import numpy as np
+
+from tryon.catalog.render import KINDS, PATTERNS, GarmentDesign
+from tryon.errors import TryOnInputError
+from tryon.generate.attributes import SLIDERS
+from tryon.generate.profile import ShopperProfile, design_from_dict
+from tryon.generate.restyle import restyle as restyle_photo
+from tryon.generate.studio import DesignStudio, design_from_sliders
+from tryon.imageio import load_image
+from tryon.ui.components import PhotoInput
+from tryon.ui.gpu import gpu
+
+_studio: DesignStudio | None = None
+_profiles: dict[str, ShopperProfile] = {}
+
+
+def studio() -> DesignStudio:
+    global _studio
+    if _studio is None:
+        _studio = DesignStudio()
+    return _studio
+
+
+def _design(kind, pattern, values) -> GarmentDesign:
+    try:
+        return design_from_sliders(kind, pattern, **values)
+    except (ValueError, TypeError) as e:
+        raise gr.Error(f"Invalid design: {e}") from e
+
+
+@gpu()
+def generate(kind: str, pattern: str, sleeve: float, width: float, length: float, neckline: float, hue: float,
+             saturation: float, lightness: float, pattern_scale: float, texture: float, seed: float,
+             count: float):  # fmt: skip
+    """Product images for the slider values: `count` variations starting at `seed`.
+
+    Returns the images and a JSON object with the attribute values and seeds used.
+    """
+    values = dict(sleeve=sleeve, width=width, length=length, neckline=neckline, hue=hue, saturation=saturation,
+                  lightness=lightness, pattern_scale=pattern_scale, texture=texture)  # fmt: skip
+    design = _design(kind, pattern, values)
+    count = int(count)
+    if not 1 <= count <= 16:
+        raise gr.Error(f"count must be 1 to 16, not {count}.")
+    images = studio().generate(design, int(seed), count)
+    used = {"design": dataclasses.asdict(design), "seeds": [int(seed) + i for i in range(count)],
+            "model": studio().model_name}  # fmt: skip
+    return images, used
+
+
+def surprise(seed: float):
+    """Random slider values (and a new seed) for "Surprise me"."""
+    new_seed = int(np.random.default_rng(int(seed) + 1).integers(0, 100000))
+    d = studio().surprise(new_seed)
+    return [d.kind, d.pattern] + [getattr(d, s.name) for s in SLIDERS] + [new_seed]
+
+
+def restyle(image: np.ndarray | None, hue: float, saturation: float, lightness: float, pattern: str,
+            pattern_scale: float, strength: float):  # fmt: skip
+    """Recolour a real garment photo: new colour and pattern, same folds, shading and outline."""
+    if image is None:
+        raise gr.Error("Upload a garment photo to restyle.")
+    try:
+        photo = load_image(image, "garment photo")
+        return restyle_photo(photo, hue, saturation, lightness, pattern, pattern_scale, strength).image
+    except (TryOnInputError, ValueError) as e:
+        raise gr.Error(str(e)) from e
+
+
+def recommend(image: np.ndarray | None, k: float = 5):
+    """The k catalog items most similar to a garment image, with similarity scores."""
+    if image is None:
+        raise gr.Error("Give a garment image (generate one, or upload a photo).")
+    try:
+        photo = load_image(image, "garment photo")
+        ranked = studio().recommend(photo, k=int(k))
+    except TryOnInputError as e:
+        raise gr.Error(str(e)) from e
+    from tryon.catalog import catalog_image_path
+
+    gallery = [(str(catalog_image_path(item)), f"{item.name} ({sim:.2f})") for item, sim in ranked]
+    table = [{"id": item.id, "name": item.name, "category": item.category, "similarity": round(sim, 4)}
+             for item, sim in ranked]  # fmt: skip
+    return gallery, table
+
+
+@gpu()
+def for_you(shopper_id: str, count: float = 4, ratings: str | list | None = None):
+    """Designs this shopper is likely to rate highly, learned from their ratings.
+
+    `ratings` (optional): new ratings since the last call, a JSON list of {"design": {...}, "rating": 1-5};
+    they are added to the shopper's profile.
+    """
+    shopper_id = (shopper_id or "").strip()
+    if not shopper_id:
+        raise gr.Error("A shopper id is needed (any stable pseudonymous string).")
+    profile = _profiles.setdefault(shopper_id, ShopperProfile(shopper_id))
+    if ratings:
+        try:
+            items = json.loads(ratings) if isinstance(ratings, str) else ratings
+            for item in items:
+                profile.add(design_from_dict(item["design"]), float(item["rating"]))
+        except (ValueError, KeyError, TypeError) as e:
+            raise gr.Error(f"Could not read the ratings: {e}") from e
+    count = int(count)
+    if not 1 <= count <= 16:
+        raise gr.Error(f"count must be 1 to 16, not {count}.")
+    rng = np.random.default_rng(abs(hash((shopper_id, len(profile.ratings)))) % 2**32)
+    designs = profile.propose(count, rng)
+    images = studio().generate_designs(designs, [d.seed for d in designs])
+    return images, {"designs": [dataclasses.asdict(d) for d in designs], "ratings_so_far": len(profile.ratings)}
+
+
+def new_shopper_id() -> str:
+    """A fresh pseudonymous id for a new visitor (a random token, never derived from the person)."""
+    return uuid.uuid4().hex[:12]
+
+
+def build_design_tab(send_to_tryon) -> dict:
+    """Lay out the Design tab; `send_to_tryon(image, category)` wiring is given by the app."""
+    with gr.Row():
+        with gr.Column(scale=1):
+            kind = gr.Dropdown(list(KINDS), value="tee", label="Garment")
+            pattern = gr.Radio(list(PATTERNS), value="solid", label="Pattern")
+            sliders = [gr.Slider(0, 1, value=s.default, step=0.01, label=s.label, info=s.info) for s in SLIDERS]
+            with gr.Row():
+                seed = gr.Number(value=0, precision=0, label="Seed", minimum=0)
+                count = gr.Slider(1, 8, value=4, step=1, label="Variations")
+            with gr.Row():
+                go = gr.Button("Generate", variant="primary", elem_id="generate-button")
+                lucky = gr.Button("Surprise me")
+        with gr.Column(scale=2):
+            gallery = gr.Gallery(label="Designs (click one to choose it)", columns=4, height=420,
+                                 elem_id="design-gallery", format="png")  # fmt: skip
+            used = gr.JSON(label="Attribute values used", visible=False)
+            chosen = gr.Image(label="Chosen design", type="numpy", height=300, interactive=False, format="png")
+            with gr.Row():
+                try_on = gr.Button("Try this on", elem_id="design-tryon")
+                similar = gr.Button("Similar in the catalog")
+            similar_gallery = gr.Gallery(label="Similar in the catalog", columns=5, height=200)
+            similar_table = gr.JSON(visible=False)
+    with gr.Accordion("Restyle a product photo", open=False):
+        with gr.Row():
+            photo = PhotoInput(label="Garment photo", type="numpy", sources=["upload"], height=320)
+            restyled = gr.Image(label="Restyled", type="numpy", height=320, format="png")
+        with gr.Row():
+            r_hue = gr.Slider(0, 1, value=0.6, step=0.01, label="Colour (hue)")
+            r_sat = gr.Slider(0, 1, value=0.6, step=0.01, label="Colour strength")
+            r_light = gr.Slider(0, 1, value=0.45, step=0.01, label="Lightness")
+        with gr.Row():
+            r_pattern = gr.Radio(list(PATTERNS), value="solid", label="Pattern")
+            r_scale = gr.Slider(0, 1, value=0.5, step=0.01, label="Pattern size")
+            r_strength = gr.Slider(0, 1, value=1.0, step=0.05, label="Strength")
+        with gr.Row():
+            r_go = gr.Button("Restyle", variant="primary")
+            r_try = gr.Button("Try this on")
+    with gr.Accordion("For you", open=False):
+        gr.Markdown("Designs picked for you from your ratings. Rate a few (select one, choose stars, *Rate*).")
+        shopper = gr.Textbox(label="Shopper id (pseudonymous)", elem_id="shopper-id")
+        with gr.Row():
+            fy_go = gr.Button("Show me designs", variant="primary")
+            fy_count = gr.Slider(1, 8, value=4, step=1, label="How many")
+        fy_gallery = gr.Gallery(label="For you", columns=4, height=300, format="png")
+        fy_json = gr.JSON(visible=False)
+        with gr.Row():
+            stars = gr.Radio([1, 2, 3, 4, 5], value=4, label="Your rating of the selected design")
+            fy_rate = gr.Button("Rate")
+        fy_selected = gr.State(None)
+        fy_visit = gr.State([])
+
+    inputs = [kind, pattern, *sliders, seed, count]
+    go.click(generate, inputs, [gallery, used], api_name="generate")
+    lucky.click(surprise, seed, [kind, pattern, *sliders, seed], api_visibility="private").then(
+        generate, inputs, [gallery, used], api_visibility="private"
+    )
+
+    def pick(images, evt: gr.SelectData):
+        item = images[evt.index]
+        path = item[0] if isinstance(item, (list, tuple)) else item.get("image", {}).get("path", item)
+        return load_image(path, "design")
+
+    gallery.select(pick, gallery, chosen, api_visibility="private")
+    try_on.click(lambda img, k: send_to_tryon(img, KINDS.get(k, "upper")), [chosen, kind],
+                 send_to_tryon.outputs, api_visibility="private")  # fmt: skip
+    similar.click(recommend, [chosen], [similar_gallery, similar_table], api_name="recommend")
+    r_go.click(restyle, [photo, r_hue, r_sat, r_light, r_pattern, r_scale, r_strength], restyled, api_name="restyle")
+    r_try.click(lambda img: send_to_tryon(img, "upper"), restyled, send_to_tryon.outputs, api_visibility="private")
+    # The visit's ratings go to the profile with the next request, then the list starts again.
+    fy_go.click(for_you, [shopper, fy_count, fy_visit], [fy_gallery, fy_json], api_name="for_you").then(
+        lambda: [], None, fy_visit, api_visibility="private"
+    )
+
+    def select_for_you(info, evt: gr.SelectData):
+        return info["designs"][evt.index] if info else None
+
+    fy_gallery.select(select_for_you, fy_json, fy_selected, api_visibility="private")
+
+    def rate(design, value, visit):
+        if design is None:
+            raise gr.Error("Select a design in the For-you gallery first.")
+        visit = list(visit) + [{"design": design, "rating": int(value)}]
+        gr.Info(f"Thanks: {len(visit)} rating(s) this visit.")
+        return visit
+
+    fy_rate.click(rate, [fy_selected, stars, fy_visit], fy_visit, api_visibility="private")
+    return {"shopper": shopper}
