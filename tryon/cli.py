@@ -13,6 +13,8 @@ import os
 import sys
 from pathlib import Path
 
+from tryon.generate.attributes import SLIDERS
+
 # Quiet MediaPipe/TensorFlow-Lite start-up chatter on stderr (must be set before they load).
 os.environ.setdefault("GLOG_minloglevel", "2")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -27,7 +29,47 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--category", default="upper", choices=["upper", "lower", "dress"])
     t.add_argument("--out", required=True, help="where to write the result PNG")
     t.add_argument("--mask-out", default=None, help="optional: where to write the changed-region mask PNG")
+    g = sub.add_parser("generate", help="draw a product image from design attributes")
+    g.add_argument("--kind", default="tee", help="tee, longsleeve, tank, trousers, shorts, skirt, dress")
+    g.add_argument("--pattern", default="solid", help="solid, stripes, checks, dots, zigzag")
+    for s in SLIDERS:
+        g.add_argument(f"--{s.name.replace('_', '-')}", type=float, default=s.default, help=f"{s.label}: {s.info}")
+    g.add_argument("--seed", type=int, default=0)
+    g.add_argument("--count", type=int, default=1, help="variations (seed, seed+1, ...); files OUT-1.png ...")
+    g.add_argument("--out", required=True, help="where to write the PNG")
     return parser
+
+
+def _generate(args) -> int:
+    from PIL import Image
+
+    from tryon.generate.studio import DesignStudio, design_from_sliders
+    from tryon.hub import ModelNotFoundError
+
+    values = {s.name: getattr(args, s.name) for s in SLIDERS}
+    try:
+        design = design_from_sliders(args.kind, args.pattern, **values)
+        if not 1 <= args.count <= 16:
+            raise ValueError(f"count={args.count}; expected 1 to 16")
+        images = DesignStudio().generate(design, args.seed, args.count)
+    except (ValueError, ModelNotFoundError) as e:
+        print(f"error: {e}".replace("\n", " "), file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    paths = (
+        [out] if len(images) == 1 else [out.with_name(f"{out.stem}-{i + 1}{out.suffix}") for i in range(len(images))]
+    )
+    for path, image in zip(paths, images, strict=True):
+        Image.fromarray(image).save(path)
+    record = {
+        "outputs": [str(p) for p in paths],
+        "design": design.to_dict(),
+        "seeds": [args.seed + i for i in range(len(images))],
+        "size": [images[0].shape[1], images[0].shape[0]],
+    }
+    print(json.dumps(record))
+    return 0
 
 
 def _resolve_garment(value: str):
@@ -63,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from tryon import TryOnInputError, TryOnPipeline
 
+    if args.command == "generate":
+        return _generate(args)
     if args.command == "tryon":
         try:
             with _native_stderr_silenced():

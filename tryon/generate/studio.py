@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 import threading
 
+import cv2
 import numpy as np
-from PIL import Image, ImageFilter
 
 from tryon.catalog import CATALOG, CatalogItem, catalog_image_path
 from tryon.catalog.render import GarmentDesign
@@ -20,9 +20,9 @@ DISPLAY_SCALE = 3  # the generator draws 128x96; the app shows 384x288
 def upsample(image: np.ndarray, scale: int = DISPLAY_SCALE) -> np.ndarray:
     """Lanczos upsampling plus a light unsharp mask (a classical upsampler; no learned one)."""
     h, w = image.shape[:2]
-    big = Image.fromarray(image).resize((w * scale, h * scale), Image.Resampling.LANCZOS)
-    big = big.filter(ImageFilter.UnsharpMask(radius=1.5, percent=60, threshold=2))
-    return np.asarray(big)
+    big = cv2.resize(image, (w * scale, h * scale), interpolation=cv2.INTER_LANCZOS4)
+    soft = cv2.GaussianBlur(big, (0, 0), 1.5)
+    return cv2.addWeighted(big, 1.6, soft, -0.6, 0)
 
 
 class DesignStudio:

@@ -7,7 +7,9 @@ Checkpoints use the Hub layout (config.json + model.safetensors + README.md) wri
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import io
 import json
 import logging
 import os
@@ -92,7 +94,9 @@ def load_model(
     """Load a registered model on the chosen device, in eval mode."""
     path, source = resolve(name, registry_path, weights_dir)
     entry = registry(registry_path)[name]
-    model = entry.model_class().from_pretrained(str(path))
+    # huggingface_hub prints "Loading weights from local directory" on stdout; keep stdout for results.
+    with contextlib.redirect_stdout(io.StringIO()):
+        model = entry.model_class().from_pretrained(str(path))
     model = model.to(device or pick_device()).eval()
     log.info("loaded %s from %s (%s)", name, path, source)
     return model

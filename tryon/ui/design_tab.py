@@ -175,7 +175,8 @@ def build_design_tab(send_to_tryon) -> dict:
             stars = gr.Radio([1, 2, 3, 4, 5], value=4, label="Your rating of the selected design")
             fy_rate = gr.Button("Rate")
         fy_selected = gr.State(None)
-        fy_visit = gr.State([])
+        # New ratings wait here (JSON) until the next request; a component, not State, so the API has it.
+        fy_visit = gr.Textbox(value="[]", visible=False, label="ratings")
 
     inputs = [kind, pattern, *sliders, seed, count]
     go.click(generate, inputs, [gallery, used], api_name="generate")
@@ -196,7 +197,7 @@ def build_design_tab(send_to_tryon) -> dict:
     r_try.click(lambda img: send_to_tryon(img, "upper"), restyled, send_to_tryon.outputs, api_visibility="private")
     # The visit's ratings go to the profile with the next request, then the list starts again.
     fy_go.click(for_you, [shopper, fy_count, fy_visit], [fy_gallery, fy_json], api_name="for_you").then(
-        lambda: [], None, fy_visit, api_visibility="private"
+        lambda: "[]", None, fy_visit, api_visibility="private"
     )
 
     def select_for_you(info, evt: gr.SelectData):
@@ -207,9 +208,9 @@ def build_design_tab(send_to_tryon) -> dict:
     def rate(design, value, visit):
         if design is None:
             raise gr.Error("Select a design in the For-you gallery first.")
-        visit = list(visit) + [{"design": design, "rating": int(value)}]
-        gr.Info(f"Thanks: {len(visit)} rating(s) this visit.")
-        return visit
+        pending = json.loads(visit or "[]") + [{"design": design, "rating": int(value)}]
+        gr.Info(f"Thanks: {len(pending)} new rating(s); they shape your next designs.")
+        return json.dumps(pending)
 
     fy_rate.click(rate, [fy_selected, stars, fy_visit], fy_visit, api_visibility="private")
     return {"shopper": shopper}
