@@ -23,7 +23,7 @@ from scipy.stats import spearmanr
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tryon.catalog.render import GarmentDesign, render_garment  # noqa: E402
+from tryon.catalog.render import render_garment  # noqa: E402
 from tryon.generate.attributes import random_design  # noqa: E402
 from tryon.generate.judge import ESTIMATED, estimate_attributes  # noqa: E402
 from tryon.generate.studio import DesignStudio  # noqa: E402

@@ -48,8 +48,9 @@ def main() -> int:
     rng = np.random.default_rng(0)
     designs = [random_design(rng) for _ in range(16)]
     seeds = list(range(16))
-    print(f"checkpoint: {path} ({source}), {size_mb:.1f} MB, "
-          f"{sum(p.numel() for p in model.parameters()) / 1e6:.2f} M parameters; torch threads {torch.get_num_threads()}")  # fmt: skip
+    params = sum(p.numel() for p in model.parameters()) / 1e6
+    print(f"checkpoint: {path} ({source}), {size_mb:.1f} MB, {params:.2f} M parameters; "
+          f"torch threads {torch.get_num_threads()}")  # fmt: skip
     print(f"load time: median {np.median(loads):.0f} ms")
     for batch in (1, 16):
         raw = median_ms(lambda b=batch: model.generate(designs[:b], seeds[:b]), args.runs) / batch
