@@ -8,7 +8,7 @@ import pytest
 from skimage.metrics import structural_similarity
 
 from tests.conftest import lab
-from tryon import GarmentNotFoundError, PersonNotFoundError, TryOnResult
+from tryon import GarmentNotFoundError, PersonNotFoundError, TryOnResult, UnsupportedPhotoError
 from tryon.catalog import design_rgb_of
 from tryon.imageio import load_image
 from tryon.masks import dilate
@@ -110,13 +110,31 @@ def test_several_people_use_the_largest_and_say_so(pipeline, portraits, catalog_
     assert result.body.skeleton.shoulder_center[0] < 512  # the big one
 
 
-def test_lower_and_dress_categories_change_the_lower_body(pipeline, portraits, catalog_path):
+def test_bottoms_on_a_half_body_photo_are_declined_with_a_tip(pipeline, portraits, catalog_path):
     for category, item in (("lower", "skirt-red-solid"), ("dress", "dress-red-solid")):
-        result = pipeline(portraits["astronaut"], catalog_path(item), category)
-        assert result.mask.any()
-        sk = result.body.skeleton
-        hip_y = int(min(sk.hip_center[1], result.image.shape[0] - 2))
-        assert (result.mask[hip_y - 5 : hip_y + 5] > 0).any(), category
+        with pytest.raises(UnsupportedPhotoError, match="hips are not in the photo.*Tip"):
+            pipeline(portraits["astronaut"], catalog_path(item), category)
+
+
+@pytest.mark.real
+@pytest.mark.parametrize("category,item", [("lower", "trousers-olive-solid"), ("dress", "dress-red-solid")])
+def test_bottoms_and_dresses_on_a_full_body_photo(pipeline, real_dir, catalog_path, category, item):
+    person = load_image(real_dir / "persons" / "dresscode_049447_0.jpg")
+    result = pipeline(person, catalog_path(item), category)
+    sk = result.body.skeleton
+    rgb = design_rgb_of(item)
+    # Just below the hips (even a mini dress reaches there), the garment's colour now dominates.
+    knee_y = (sk["left_knee"][1] + sk["right_knee"][1]) / 2
+    y0, y1 = int(sk.hip_center[1]), int(sk.hip_center[1] + 0.4 * (knee_y - sk.hip_center[1]))
+    x0 = int(min(sk["left_hip"][0], sk["right_hip"][0]))
+    x1 = int(max(sk["left_hip"][0], sk["right_hip"][0]))
+    region = np.zeros(person.shape[:2], bool)
+    region[y0:y1, x0:x1] = True
+    assert garment_colour_share(result.image, region, rgb) > 0.6
+    # Shoes and the top of the frame (the chin) are untouched.
+    feet = result.body.feet > 0.99  # the core; the edge is feathered into the new garment
+    assert np.abs(result.image[feet].astype(int) - person[feet].astype(int)).max() <= 2
+    assert np.array_equal(result.image[:20], person[:20])
 
 
 def test_painted_keep_mask_is_respected(pipeline, portraits, catalog_path):

@@ -2,7 +2,13 @@
 
 __version__ = "0.1.0"
 
-from tryon.errors import GarmentNotFoundError, ImageInputError, PersonNotFoundError, TryOnInputError
+from tryon.errors import (
+    GarmentNotFoundError,
+    ImageInputError,
+    PersonNotFoundError,
+    TryOnInputError,
+    UnsupportedPhotoError,
+)
 from tryon.pipeline import TryOnPipeline, TryOnResult
 
 __all__ = [
@@ -12,5 +18,6 @@ __all__ = [
     "TryOnInputError",
     "TryOnPipeline",
     "TryOnResult",
+    "UnsupportedPhotoError",
     "__version__",
 ]

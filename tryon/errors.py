@@ -15,3 +15,7 @@ class PersonNotFoundError(TryOnInputError):
 
 class GarmentNotFoundError(TryOnInputError):
     """No garment could be separated from the garment photo's background."""
+
+
+class UnsupportedPhotoError(TryOnInputError):
+    """The photo is valid, but the try-on would be plainly wrong (back view, crossed arms, extreme crop)."""

@@ -28,6 +28,20 @@ def band(size: tuple[int, int], points: list[np.ndarray], radius: float) -> np.n
     return canvas.astype(bool)
 
 
+def tapered_band(size: tuple[int, int], points: list[np.ndarray], radii: list[float]) -> np.ndarray:
+    """A bool mask of a limb: a polyline whose half-width changes from `radii[i]` to `radii[i+1]`."""
+    canvas = np.zeros(size, np.uint8)
+    for (a, b), (ra, rb) in zip(zip(points[:-1], points[1:], strict=False), zip(radii[:-1], radii[1:], strict=False),
+                                strict=False):  # fmt: skip
+        d = np.asarray(b, float) - np.asarray(a, float)
+        n = np.array([-d[1], d[0]]) / max(np.linalg.norm(d), 1e-6)
+        quad = np.array([a + n * ra, b + n * rb, b - n * rb, a - n * ra])
+        cv2.fillConvexPoly(canvas, np.round(quad).astype(np.int32), 1)
+    for p, r in zip(points, radii, strict=False):
+        cv2.circle(canvas, _pt(p), int(round(r)), 1, thickness=-1)
+    return canvas.astype(bool)
+
+
 def polygon(size: tuple[int, int], points: np.ndarray) -> np.ndarray:
     """A bool mask of a filled polygon."""
     canvas = np.zeros(size, np.uint8)

@@ -14,6 +14,7 @@ from tryon.errors import TryOnInputError
 from tryon.garment import CATEGORIES, GarmentAnalysis, analyze_garment
 from tryon.imageio import ImageInput, load_image
 from tryon.perception import BodyAnalysis, Detectors, estimate_body, shared_detectors
+from tryon.perception.checks import check_supported
 from tryon.warp import WarpedGarment, warp_garment
 
 
@@ -97,6 +98,7 @@ class TryOnPipeline:
         # 2. Analyse the person and the garment.
         t = time.perf_counter()
         body = estimate_body(person_rgb, self.detectors)
+        check_supported(body, category)
         timings["person"] = _lap(t)
         t = time.perf_counter()
         garment_info = analyze_garment(garment_rgb, category)

@@ -17,7 +17,7 @@ import numpy as np
 from tryon import masks as M
 from tryon.compose.shading import shading_map
 from tryon.perception import BodyAnalysis
-from tryon.perception.estimate import ARM_RADIUS, LEG_RADIUS
+from tryon.perception.estimate import ARM_RADIUS
 from tryon.warp import WarpedGarment
 
 
@@ -85,9 +85,14 @@ def _compose_box(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, 
     # 2. Fill the old garment where the new one does not reach.
     uncovered = old_b & (alpha < 0.5)
     uncovered = M.open_(uncovered, 1)
+    # Grow into the old garment's anti-aliased rim, or its outline stays as a faint halo.
+    uncovered = M.dilate(uncovered, max(1, int(S / 100))) & (alpha < 0.5) & (protect < 0.5)
     base = person.astype(np.float32)
     if uncovered.any():
         base = _fill(base, body, uncovered, category)
+        # The fill is feathered; what must not change (face, hair, hands, feet) gets its pixels back.
+        keep = protect[..., None]
+        base = base * (1 - keep) + person.astype(np.float32) * keep
     # 3. Shading: the photo's low-frequency light on the region the old garment covered.
     shading = shading_map(person, old_b, S)
     garment = warped.colour * shading[..., None]
@@ -125,7 +130,9 @@ def body_shape(body: BodyAnalysis, category: str) -> np.ndarray:
     for side in ("left", "right"):
         shape |= M.band(size, [sk[f"{side}_shoulder"], sk[f"{side}_elbow"], sk[f"{side}_wrist"]], ARM_RADIUS * S)
         if category != "upper":
-            shape |= M.band(size, [sk[f"{side}_hip"], sk[f"{side}_knee"], sk[f"{side}_ankle"]], LEG_RADIUS * S * 0.8)
+            # Legs taper: thigh, knee, ankle (shoulder widths measured on the full-body photos).
+            legs = [sk[f"{side}_hip"], sk[f"{side}_knee"], sk[f"{side}_ankle"]]
+            shape |= M.tapered_band(size, legs, [0.21 * S, 0.12 * S, 0.08 * S])
     return shape & (body.person > 0.5)
 
 
@@ -138,7 +145,8 @@ def _fill(person: np.ndarray, body: BodyAnalysis, region: np.ndarray, category: 
     bg_part = region & ~shape
     soft_edge = max(1.0, S / 120)
     if bg_part.any():
-        background = (body.person < 0.5) & ~region
+        # The backdrop a few pixels away from the person: the outline's mixed pixels would streak the fill.
+        background = ~M.dilate(body.person > 0.3, max(2, int(S / 60))) & ~region
         out = _continue_from(out, background, bg_part, soft_edge)
     if skin_part.any():
         skin = (body.skin > 0.5) & (body.face < 0.5) & ~region

@@ -109,6 +109,8 @@ class BodyAnalysis:
     waist_y: float  # where the top ends and the lower garment starts
     hip_half_width: float  # half the width of the body at the hips (silhouette without arms), pixels
     skin_colour: ColourModel
+    head_in_frame: bool = True  # the head's key points are inside the photo
+    face_seen: bool = True  # a face was detected (face mesh or face detector): the person faces the camera
     notes: tuple[str, ...] = field(default=())
 
     def crop(self, x0: int, y0: int, x1: int, y1: int) -> BodyAnalysis:

@@ -44,14 +44,14 @@ def estimate_body(image: np.ndarray, detectors: Detectors | None = None) -> Body
     notes: list[str] = []
 
     # 1. Skeleton and silhouette from MediaPipe, on a small copy.
-    pose, seg = _detect_main_person(image, detectors, notes)
+    pose, seg, n_faces = _detect_main_person(image, detectors, notes)
     skeleton = _skeleton(pose, (h, w), notes)
     person = _person_mask(seg, skeleton, (h, w))
     S = skeleton.shoulder_width
     lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
 
     # 2. Face: the face mesh on a crop around the head when the head is in the frame.
-    face, face_box, chin_y = _face(image, skeleton, person, detectors)
+    face, face_box, chin_y, mesh_found, head_in_frame = _face(image, skeleton, person, detectors)
 
     # 3. Colour models: skin from the face (or the neck when the face is cut off).
     skin_colour = _skin_colour(lab, face, person, skeleton, chin_y)
@@ -98,6 +98,8 @@ def estimate_body(image: np.ndarray, detectors: Detectors | None = None) -> Body
         waist_y=float(waist_y),
         hip_half_width=hip_half,
         skin_colour=skin_colour,
+        head_in_frame=head_in_frame,
+        face_seen=mesh_found or n_faces > 0,
         notes=tuple(notes),
     )
 
@@ -132,7 +134,7 @@ def _detect_main_person(image, detectors, notes):
     pose = raw.pose.copy()
     pose[:, :3] /= scale
     seg = cv2.resize(raw.segmentation, (w, h), interpolation=cv2.INTER_LINEAR)
-    return pose, seg
+    return pose, seg, len(raw.face_boxes)
 
 
 # MediaPipe's left/right landmark pairs (to mirror a pose found on a flipped photo).
@@ -280,7 +282,7 @@ def _face(image, skeleton: Skeleton, person, detectors: Detectors):
         chin = float(np.clip(chin, 0, fallback_chin))
         # The head is cut off at the top of the frame: keep all of it that is visible.
         face = person & (np.arange(h)[:, None] < chin)
-        return face, None, chin
+        return face, None, chin, False, False
     centre = head.mean(axis=0)
     half = max(0.55 * S, 1.6 * np.ptp(head[:, 0]))
     x0, y0 = int(max(0, centre[0] - half)), int(max(0, centre[1] - half))
@@ -302,7 +304,7 @@ def _face(image, skeleton: Skeleton, person, detectors: Detectors):
         fx0, fy0 = oval.min(axis=0)
         fx1, fy1 = oval.max(axis=0)
         box = (int(fx0), int(fy0), int(np.ceil(fx1)), int(np.ceil(fy1)))
-        return face, box, float(fy1)
+        return face, box, float(fy1), True, True
     # No mesh: an ellipse from the pose's head points.
     ear_span = max(np.ptp(head[:, 0]), 0.3 * S)
     axes = (int(0.6 * ear_span), int(0.8 * ear_span))
@@ -310,9 +312,10 @@ def _face(image, skeleton: Skeleton, person, detectors: Detectors):
     cv2.ellipse(canvas, (int(centre[0]), int(centre[1])), axes, 0, 0, 360, 1, -1)
     face = canvas.astype(bool) & person
     if not face.any():
-        return empty, None, fallback_chin
+        return empty, None, fallback_chin, False, True
     ys, xs = np.nonzero(face)
-    return face, (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1), float(ys.max())
+    box = (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
+    return face, box, float(ys.max()), False, True
 
 
 def _skin_colour(lab, face, person, skeleton: Skeleton, chin_y: float) -> ColourModel:
