@@ -143,3 +143,25 @@ def test_painted_keep_mask_is_respected(pipeline, portraits, catalog_path):
     keep[450:, 150:350] = 1
     result = pipeline(person, catalog_path("tee-red-solid"), "upper", keep_mask=keep)
     assert np.abs(result.image[460:, 160:340].astype(int) - person[460:, 160:340].astype(int)).max() <= 2
+
+
+def test_a_printed_old_top_does_not_show_through_a_plain_new_one(pipeline, portraits, catalog_path):
+    """Failure mode of the first prototype: shading copied from the photo carried the old print along."""
+    import cv2
+
+    person = load_image(portraits["astronaut"]).copy()
+    # A bold black-and-white logo on the chest of the suit.
+    x0, y0 = 190, 380
+    cv2.rectangle(person, (x0, y0), (x0 + 110, y0 + 60), (250, 250, 250), -1)
+    cv2.putText(person, "XL", (x0 + 8, y0 + 52), cv2.FONT_HERSHEY_SIMPLEX, 2.0, (10, 10, 10), 8)
+    result = pipeline(person, catalog_path("tee-navy-solid"), "upper")
+    logo = np.zeros(person.shape[:2], bool)
+    logo[y0 : y0 + 60, x0 : x0 + 110] = True
+    assert (result.mask[logo] > 0).mean() > 0.95
+    # The logo's edges must not reappear: gradients inside the logo box are uncorrelated with before.
+    g_before = np.abs(cv2.Laplacian(cv2.cvtColor(person, cv2.COLOR_RGB2GRAY).astype(np.float32), cv2.CV_32F))
+    g_after = np.abs(cv2.Laplacian(cv2.cvtColor(result.image, cv2.COLOR_RGB2GRAY).astype(np.float32), cv2.CV_32F))
+    assert np.corrcoef(g_before[logo], g_after[logo])[0, 1] < 0.2
+    # And the new garment is one even colour there (no white block, no black letters).
+    lightness = lab(result.image)[logo][:, 0]
+    assert np.percentile(lightness, 95) - np.percentile(lightness, 5) < 40
