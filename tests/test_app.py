@@ -16,13 +16,12 @@ def client(app_url):
     return Client(app_url, verbose=False)
 
 
-def test_tryon_endpoint_is_public_and_named(client):
+def test_endpoints_are_public_and_named(client):
     api = client.view_api(print_info=False, return_format="dict")
-    assert "/tryon" in api["named_endpoints"]
     params = [p["parameter_name"] for p in api["named_endpoints"]["/tryon"]["parameters"]]
     assert params == ["person", "garment", "category"]
-    # Helpers (catalog clicks, view updates) are not part of the public API.
-    assert set(api["named_endpoints"]) == {"/tryon"}
+    # Helpers (catalog clicks, view updates, tab switches) are not part of the public API.
+    assert set(api["named_endpoints"]) == {"/tryon", "/generate", "/restyle", "/recommend", "/for_you"}
 
 
 def test_tryon_returns_result_and_mask(client, portraits, catalog_path):
@@ -82,3 +81,43 @@ def test_several_people_still_give_a_result(client, portraits, catalog_path, tmp
     image_path, _ = client.predict(handle_file(str(path)), handle_file(str(catalog_path("tee-navy-solid"))),
                                    "upper", api_name="/tryon")  # fmt: skip
     assert np.asarray(Image.open(image_path)).shape[:2] == (512, 768)
+
+
+def test_generate_returns_images_and_the_values_used(client):
+    images, used = client.predict("dress", "dots", 0.3, 0.5, 0.7, 0.3, 0.95, 0.8, 0.45, 0.4, 0.2, 5, 3,
+                                  api_name="/generate")  # fmt: skip
+    assert len(images) == 3
+    first = np.asarray(Image.open(images[0]["image"]).convert("RGB"))
+    assert min(first.shape[:2]) >= 256
+    assert used["seeds"] == [5, 6, 7] and used["design"]["kind"] == "dress" and used["design"]["hue"] == 0.95
+
+
+def test_generate_rejects_out_of_range_values(client):
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match="greater than maximum"):
+        client.predict("tee", "solid", 0.3, 0.5, 0.5, 0.3, 1.7, 0.6, 0.45, 0.5, 0.3, 0, 1, api_name="/generate")
+    with pytest.raises(AppError, match="not in the list of choices"):
+        client.predict("hat", "solid", 0.3, 0.5, 0.5, 0.3, 0.5, 0.6, 0.45, 0.5, 0.3, 0, 1, api_name="/generate")
+
+
+def test_restyle_and_recommend(client, catalog_path):
+    from gradio_client import handle_file
+
+    restyled = client.predict(handle_file(str(catalog_path("tee-white-solid"))), 0.0, 0.8, 0.5, "solid", 0.5, 1.0,
+                              api_name="/restyle")  # fmt: skip
+    centre = np.asarray(Image.open(restyled).convert("RGB"))[500, 384].astype(int)
+    assert centre[0] > centre[1] + 60  # white became red
+    gallery, table = client.predict(handle_file(str(catalog_path("trousers-black-solid"))), 4, api_name="/recommend")
+    assert len(gallery) == 4 and table[0]["id"] == "trousers-black-solid"
+    assert all(row["category"] == "lower" for row in table)
+
+
+def test_for_you_takes_ratings(client):
+    import json
+
+    _, first = client.predict("api-test-shopper", 2, "[]", api_name="/for_you")
+    assert len(first["designs"]) == 2 and first["ratings_so_far"] == 0
+    ratings = [{"design": d, "rating": 5} for d in first["designs"]]
+    _, second = client.predict("api-test-shopper", 2, json.dumps(ratings), api_name="/for_you")
+    assert second["ratings_so_far"] == 2

@@ -146,6 +146,7 @@ def build_design_tab(send_to_tryon) -> dict:
             with gr.Row():
                 try_on = gr.Button("Try this on", elem_id="design-tryon")
                 similar = gr.Button("Similar in the catalog")
+                similar_k = gr.Slider(1, 10, value=5, step=1, label="How many")
             similar_gallery = gr.Gallery(label="Similar in the catalog", columns=5, height=200)
             similar_table = gr.JSON(visible=False)
     with gr.Accordion("Restyle a product photo", open=False):
@@ -192,7 +193,7 @@ def build_design_tab(send_to_tryon) -> dict:
     gallery.select(pick, gallery, chosen, api_visibility="private")
     try_on.click(lambda img, k: send_to_tryon(img, KINDS.get(k, "upper")), [chosen, kind],
                  send_to_tryon.outputs, api_visibility="private")  # fmt: skip
-    similar.click(recommend, [chosen], [similar_gallery, similar_table], api_name="recommend")
+    similar.click(recommend, [chosen, similar_k], [similar_gallery, similar_table], api_name="recommend")
     r_go.click(restyle, [photo, r_hue, r_sat, r_light, r_pattern, r_scale, r_strength], restyled, api_name="restyle")
     r_try.click(lambda img: send_to_tryon(img, "upper"), restyled, send_to_tryon.outputs, api_visibility="private")
     # The visit's ratings go to the profile with the next request, then the list starts again.
