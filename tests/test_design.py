@@ -82,3 +82,26 @@ def test_profile_learns_a_taste():
 
 def test_catalog_has_an_embedding_per_item(studio):
     assert studio.catalog_table().shape[0] == len(CATALOG)
+
+
+@pytest.mark.real
+def test_restyle_real_product_photos(real_dir):
+    import cv2
+
+    # (name, one colour?): on a one-colour garment every light change is a fold, so they must carry over.
+    for name, plain in (("vitonhd_09163_00.jpg", False), ("dresscode_051988_1.jpg", True),
+                        ("vitonhd_04469_00.jpg", True)):  # fmt: skip
+        photo = load_image(real_dir / "garments" / name)
+        result = restyle(photo, hue=0.33, saturation=0.7, lightness=0.4)
+        inside = result.mask
+        assert inside.mean() > 0.1, name
+        outside = ~dilate(inside, 4)
+        assert np.abs(result.image[outside].astype(int) - photo[outside].astype(int)).max() <= 2, name
+        # Green now dominates the garment, and its light and shadow follow the photo's.
+        ab = lab(result.image)[inside][:, 1:].mean(axis=0)
+        assert ab[0] < 118, name  # a* below neutral: green
+        if not plain:
+            continue
+        core = inside & ~dilate(~inside, 6)
+        folds = [lab(x)[..., 0] - cv2.GaussianBlur(lab(x)[..., 0], (0, 0), 8) for x in (photo, result.image)]
+        assert np.corrcoef(folds[0][core], folds[1][core])[0, 1] > 0.4, name

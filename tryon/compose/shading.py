@@ -8,10 +8,11 @@ import numpy as np
 from tryon import masks as M
 
 
-def shading_map(person: np.ndarray, region: np.ndarray, S: float) -> np.ndarray:
+def shading_map(person: np.ndarray, region: np.ndarray, S: float, detail: float = 0.03,
+                strength: float = 0.7) -> np.ndarray:  # fmt: skip
     """Folds and light as a multiplier around 1, from the photo's luminance inside `region`.
 
-    `S` sets the scale of what counts as a fold (the blur is about 3% of it; the shoulder width
+    `S` sets the scale of what counts as a fold (the blur is `detail` times it; the shoulder width
     for a person, the garment's width for a product photo).
 
     The old garment's own colours (its print, logo, stripes) are albedo, not light: the
@@ -44,10 +45,10 @@ def shading_map(person: np.ndarray, region: np.ndarray, S: float) -> np.ndarray:
     ratio = np.ones((h, w), np.float32)
     ratio[region] = rel
     m = region.astype(np.float32)
-    sigma = max(1.5, 0.03 * S)
+    sigma = max(1.0, detail * S)
     num = cv2.GaussianBlur(ratio * m, (0, 0), sigma)
     den = cv2.GaussianBlur(m, (0, 0), sigma)
     smooth = num / np.maximum(den, 1e-3)
-    smooth = np.clip(smooth, 0.55, 1.3) ** 0.7
+    smooth = np.clip(smooth, 0.45, 1.35) ** strength
     soft = M.feather(region, max(1.5, 0.03 * S))
     return (1 + (smooth - 1) * soft).astype(np.float32)

@@ -40,7 +40,8 @@ def restyle(image: np.ndarray, hue: float, saturation: float, lightness: float, 
     y0, y1, x0, x1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
     size = float(max(x1 - x0, 1))
     # Light: relative to each colour cluster of the old garment (prints do not show through).
-    shade = shading_map(image, mask, size * 0.5)
+    # A product photo is sharp and its folds are the point: keep fine detail and full contrast.
+    shade = shading_map(image, mask, size, detail=0.004, strength=1.0)
     # Overall brightness of the photo's garment is light too: a dark garment photographed in soft
     # light still has its folds; keep their contrast but let the chosen lightness set the level.
     colour = _hls_rgb(design.hue, design.lightness, design.saturation)
