@@ -21,6 +21,7 @@ import gradio as gr  # noqa: E402
 from tryon import __version__  # noqa: E402
 from tryon.hub import ModelNotFoundError, resolve  # noqa: E402
 from tryon.ui.design_tab import build_design_tab, new_shopper_id  # noqa: E402
+from tryon.ui.feedback_ui import rate_endpoint  # noqa: E402
 from tryon.ui.tryon_tab import build_tryon_tab, pipeline  # noqa: E402
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -57,6 +58,7 @@ with gr.Blocks(title="Try-on studio") as demo:
                 send_to_tryon.outputs = [tryon_parts["garment"], tryon_parts["category"], tabs]
                 design_parts = build_design_tab(send_to_tryon)
             demo.load(new_shopper_id, None, design_parts["shopper"], api_visibility="private")
+    rate_endpoint()
 
 demo.queue(default_concurrency_limit=2, max_size=32)
 

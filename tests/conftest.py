@@ -16,6 +16,7 @@ os.environ.setdefault("GRADIO_TEMP_DIR", str(ROOT / ".cache" / "gradio"))
 os.environ.setdefault("HF_HOME", str(ROOT / ".cache" / "hf"))
 os.environ.setdefault("TRYON_CACHE", str(ROOT / ".cache"))
 os.environ.setdefault("GLOG_minloglevel", "2")
+os.environ.setdefault("TRYON_FEEDBACK_DIR", str(ROOT / ".cache" / "test-feedback"))
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402

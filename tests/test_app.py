@@ -21,13 +21,13 @@ def test_endpoints_are_public_and_named(client):
     params = [p["parameter_name"] for p in api["named_endpoints"]["/tryon"]["parameters"]]
     assert params == ["person", "garment", "category"]
     # Helpers (catalog clicks, view updates, tab switches) are not part of the public API.
-    assert set(api["named_endpoints"]) == {"/tryon", "/generate", "/restyle", "/recommend", "/for_you"}
+    assert set(api["named_endpoints"]) == {"/tryon", "/generate", "/restyle", "/recommend", "/for_you", "/rate"}
 
 
 def test_tryon_returns_result_and_mask(client, portraits, catalog_path):
     from gradio_client import handle_file
 
-    image_path, mask_path = client.predict(handle_file(str(portraits["grace_hopper"])),
+    image_path, mask_path, result_id = client.predict(handle_file(str(portraits["grace_hopper"])),
                                            handle_file(str(catalog_path("tee-red-solid"))), "upper",
                                            api_name="/tryon")  # fmt: skip
     image = np.asarray(Image.open(image_path).convert("RGB"))
@@ -37,6 +37,7 @@ def test_tryon_returns_result_and_mask(client, portraits, catalog_path):
     assert 0.05 < (mask > 127).mean() < 0.8
     changed = np.abs(image.astype(int) - before.astype(int)).max(axis=2) > 10
     assert changed[mask < 127].mean() < 0.01  # the mask tells where the picture changed
+    assert len(result_id) == 32
 
 
 def test_bad_input_gives_a_user_error(client, tmp_path, catalog_path):
@@ -78,7 +79,7 @@ def test_several_people_still_give_a_result(client, portraits, catalog_path, tmp
     canvas[128:384, 512:] = big[::2, ::2]
     path = tmp_path / "two.png"
     Image.fromarray(canvas).save(path)
-    image_path, _ = client.predict(handle_file(str(path)), handle_file(str(catalog_path("tee-navy-solid"))),
+    image_path, _, _ = client.predict(handle_file(str(path)), handle_file(str(catalog_path("tee-navy-solid"))),
                                    "upper", api_name="/tryon")  # fmt: skip
     assert np.asarray(Image.open(image_path)).shape[:2] == (512, 768)
 
@@ -104,8 +105,9 @@ def test_generate_rejects_out_of_range_values(client):
 def test_restyle_and_recommend(client, catalog_path):
     from gradio_client import handle_file
 
-    restyled = client.predict(handle_file(str(catalog_path("tee-white-solid"))), 0.0, 0.8, 0.5, "solid", 0.5, 1.0,
-                              api_name="/restyle")  # fmt: skip
+    restyled, result_id = client.predict(handle_file(str(catalog_path("tee-white-solid"))), 0.0, 0.8, 0.5, "solid",
+                                         0.5, 1.0, api_name="/restyle")  # fmt: skip
+    assert result_id
     centre = np.asarray(Image.open(restyled).convert("RGB"))[500, 384].astype(int)
     assert centre[0] > centre[1] + 60  # white became red
     gallery, table = client.predict(handle_file(str(catalog_path("trousers-black-solid"))), 4, api_name="/recommend")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import time
 import uuid
 
 import gradio as gr
@@ -17,6 +18,7 @@ from tryon.generate.restyle import restyle as restyle_photo
 from tryon.generate.studio import DesignStudio, design_from_sliders
 from tryon.imageio import load_image
 from tryon.ui.components import PhotoInput
+from tryon.ui.feedback_ui import feedback_service, rating_block
 from tryon.ui.gpu import gpu
 
 _studio: DesignStudio | None = None
@@ -40,10 +42,10 @@ def _design(kind, pattern, values) -> GarmentDesign:
 @gpu()
 def generate(kind: str, pattern: str, sleeve: float, width: float, length: float, neckline: float, hue: float,
              saturation: float, lightness: float, pattern_scale: float, texture: float, seed: float,
-             count: float):  # fmt: skip
+             count: float, request: gr.Request = None):  # fmt: skip
     """Product images for the slider values: `count` variations starting at `seed`.
 
-    Returns the images and a JSON object with the attribute values and seeds used.
+    Returns the images and a JSON object with the attribute values, seeds and result ids (for /rate).
     """
     values = dict(sleeve=sleeve, width=width, length=length, neckline=neckline, hue=hue, saturation=saturation,
                   lightness=lightness, pattern_scale=pattern_scale, texture=texture)  # fmt: skip
@@ -51,9 +53,13 @@ def generate(kind: str, pattern: str, sleeve: float, width: float, length: float
     count = int(count)
     if not 1 <= count <= 16:
         raise gr.Error(f"count must be 1 to 16, not {count}.")
+    t = time.perf_counter()
     images = studio().generate(design, int(seed), count)
-    used = {"design": dataclasses.asdict(design), "seeds": [int(seed) + i for i in range(count)],
-            "model": studio().model_name}  # fmt: skip
+    latency = (time.perf_counter() - t) * 1000 / count
+    seeds = [int(seed) + i for i in range(count)]
+    ids = [_remember("design", {"design": dataclasses.asdict(design), "seed": s}, img, latency, request)
+           for s, img in zip(seeds, images, strict=True)]  # fmt: skip
+    used = {"design": dataclasses.asdict(design), "seeds": seeds, "model": studio().model_name, "result_ids": ids}
     return images, used
 
 
@@ -65,15 +71,22 @@ def surprise(seed: float):
 
 
 def restyle(image: np.ndarray | None, hue: float, saturation: float, lightness: float, pattern: str,
-            pattern_scale: float, strength: float):  # fmt: skip
-    """Recolour a real garment photo: new colour and pattern, same folds, shading and outline."""
+            pattern_scale: float, strength: float, request: gr.Request = None):  # fmt: skip
+    """Recolour a real garment photo: new colour and pattern, same folds, shading and outline.
+
+    Returns the restyled image and a result id (for /rate)."""
     if image is None:
         raise gr.Error("Upload a garment photo to restyle.")
     try:
         photo = load_image(image, "garment photo")
-        return restyle_photo(photo, hue, saturation, lightness, pattern, pattern_scale, strength).image
+        t = time.perf_counter()
+        out = restyle_photo(photo, hue, saturation, lightness, pattern, pattern_scale, strength).image
     except (TryOnInputError, ValueError) as e:
         raise gr.Error(str(e)) from e
+    inputs = {"hue": hue, "saturation": saturation, "lightness": lightness, "pattern": pattern,
+              "pattern_scale": pattern_scale, "strength": strength}  # fmt: skip
+    rid = _remember("restyle", inputs, out, (time.perf_counter() - t) * 1000, request, garment=photo)
+    return out, rid
 
 
 def recommend(image: np.ndarray | None, k: float = 5):
@@ -103,21 +116,57 @@ def for_you(shopper_id: str, count: float = 4, ratings: str | list | None = None
     shopper_id = (shopper_id or "").strip()
     if not shopper_id:
         raise gr.Error("A shopper id is needed (any stable pseudonymous string).")
-    profile = _profiles.setdefault(shopper_id, ShopperProfile(shopper_id))
+    passed = _profiles.setdefault(shopper_id, ShopperProfile(shopper_id))
     if ratings:
         try:
             items = json.loads(ratings) if isinstance(ratings, str) else ratings
             for item in items:
-                profile.add(design_from_dict(item["design"]), float(item["rating"]))
+                passed.add(design_from_dict(item["design"]), float(item["rating"]))
         except (ValueError, KeyError, TypeError) as e:
             raise gr.Error(f"Could not read the ratings: {e}") from e
     count = int(count)
     if not 1 <= count <= 16:
         raise gr.Error(f"count must be 1 to 16, not {count}.")
+    # The profile: this shopper's stored ratings (given with /rate) plus ratings passed here.
+    profile = ShopperProfile(shopper_id, ratings=list(passed.ratings))
+    for design, stars in feedback_service().design_ratings(shopper_id):
+        profile.add(design_from_dict(design), stars)
     rng = np.random.default_rng(abs(hash((shopper_id, len(profile.ratings)))) % 2**32)
     designs = profile.propose(count, rng)
+    t = time.perf_counter()
     images = studio().generate_designs(designs, [d.seed for d in designs])
-    return images, {"designs": [dataclasses.asdict(d) for d in designs], "ratings_so_far": len(profile.ratings)}
+    latency = (time.perf_counter() - t) * 1000 / count
+    token = _Token(shopper_id)
+    ids = [_remember("for_you", {"design": dataclasses.asdict(d), "seed": d.seed}, img, latency, token)
+           for d, img in zip(designs, images, strict=True)]  # fmt: skip
+    return images, {"designs": [dataclasses.asdict(d) for d in designs], "ratings_so_far": len(profile.ratings),
+                    "result_ids": ids}  # fmt: skip
+
+
+class _Token:
+    """Stands in for gr.Request: For-you results belong to the shopper id the shopper chose."""
+
+    def __init__(self, session_hash: str) -> None:
+        self.session_hash = session_hash
+
+
+def _remember(tab: str, inputs: dict, image: np.ndarray, latency_ms: float, request, garment=None) -> str:
+    from tryon import __version__
+    from tryon.feedback import ResultRecord
+    from tryon.hub import registry
+
+    entry = registry().get(studio().model_name)
+    record = ResultRecord(
+        tab=tab,
+        model_name=studio().model_name if tab != "restyle" else "restyle",
+        model_revision=entry.revision if entry and tab != "restyle" else __version__,
+        inputs=inputs,
+        output=image,
+        garment=garment,
+        latency_ms=latency_ms,
+        shopper_token=getattr(request, "session_hash", "") or "",
+    )
+    return feedback_service().remember(record)
 
 
 def new_shopper_id() -> str:
@@ -143,6 +192,8 @@ def build_design_tab(send_to_tryon) -> dict:
                                  elem_id="design-gallery", format="png")  # fmt: skip
             used = gr.JSON(label="Attribute values used", visible=False)
             chosen = gr.Image(label="Chosen design", type="numpy", height=300, interactive=False, format="png")
+            chosen_id = gr.Textbox(label="Result id", interactive=False, max_lines=1)
+            rating_block("design", chosen_id)
             with gr.Row():
                 try_on = gr.Button("Try this on", elem_id="design-tryon")
                 similar = gr.Button("Similar in the catalog")
@@ -164,19 +215,19 @@ def build_design_tab(send_to_tryon) -> dict:
         with gr.Row():
             r_go = gr.Button("Restyle", variant="primary")
             r_try = gr.Button("Try this on")
+        r_id = gr.Textbox(label="Result id", interactive=False, max_lines=1)
+        rating_block("restyle", r_id)
     with gr.Accordion("For you", open=False):
         gr.Markdown("Designs picked for you from your ratings. Rate a few (select one, choose stars, *Rate*).")
         shopper = gr.Textbox(label="Shopper id (pseudonymous)", elem_id="shopper-id")
         with gr.Row():
             fy_go = gr.Button("Show me designs", variant="primary")
             fy_count = gr.Slider(1, 8, value=4, step=1, label="How many")
-        fy_gallery = gr.Gallery(label="For you", columns=4, height=300, format="png")
+        fy_gallery = gr.Gallery(label="For you (click one to rate it)", columns=4, height=300, format="png")
         fy_json = gr.JSON(visible=False)
-        with gr.Row():
-            stars = gr.Radio([1, 2, 3, 4, 5], value=4, label="Your rating of the selected design")
-            fy_rate = gr.Button("Rate")
-        fy_selected = gr.State(None)
-        # New ratings wait here (JSON) until the next request; a component, not State, so the API has it.
+        fy_id = gr.Textbox(label="Result id", interactive=False, max_lines=1)
+        rating_block("for_you", fy_id)
+        # Scripts may also pass ratings directly (JSON); a component, not State, so the API has it.
         fy_visit = gr.Textbox(value="[]", visible=False, label="ratings")
 
     inputs = [kind, pattern, *sliders, seed, count]
@@ -185,16 +236,18 @@ def build_design_tab(send_to_tryon) -> dict:
         generate, inputs, [gallery, used], api_visibility="private"
     )
 
-    def pick(images, evt: gr.SelectData):
+    def pick(images, info, evt: gr.SelectData):
         item = images[evt.index]
         path = item[0] if isinstance(item, (list, tuple)) else item.get("image", {}).get("path", item)
-        return load_image(path, "design")
+        ids = (info or {}).get("result_ids", [])
+        return load_image(path, "design"), ids[evt.index] if evt.index < len(ids) else ""
 
-    gallery.select(pick, gallery, chosen, api_visibility="private")
+    gallery.select(pick, [gallery, used], [chosen, chosen_id], api_visibility="private")
     try_on.click(lambda img, k: send_to_tryon(img, KINDS.get(k, "upper")), [chosen, kind],
                  send_to_tryon.outputs, api_visibility="private")  # fmt: skip
     similar.click(recommend, [chosen, similar_k], [similar_gallery, similar_table], api_name="recommend")
-    r_go.click(restyle, [photo, r_hue, r_sat, r_light, r_pattern, r_scale, r_strength], restyled, api_name="restyle")
+    r_go.click(restyle, [photo, r_hue, r_sat, r_light, r_pattern, r_scale, r_strength], [restyled, r_id],
+               api_name="restyle")  # fmt: skip
     r_try.click(lambda img: send_to_tryon(img, "upper"), restyled, send_to_tryon.outputs, api_visibility="private")
     # The visit's ratings go to the profile with the next request, then the list starts again.
     fy_go.click(for_you, [shopper, fy_count, fy_visit], [fy_gallery, fy_json], api_name="for_you").then(
@@ -202,16 +255,8 @@ def build_design_tab(send_to_tryon) -> dict:
     )
 
     def select_for_you(info, evt: gr.SelectData):
-        return info["designs"][evt.index] if info else None
+        ids = (info or {}).get("result_ids", [])
+        return ids[evt.index] if evt.index < len(ids) else ""
 
-    fy_gallery.select(select_for_you, fy_json, fy_selected, api_visibility="private")
-
-    def rate(design, value, visit):
-        if design is None:
-            raise gr.Error("Select a design in the For-you gallery first.")
-        pending = json.loads(visit or "[]") + [{"design": design, "rating": int(value)}]
-        gr.Info(f"Thanks: {len(pending)} new rating(s); they shape your next designs.")
-        return json.dumps(pending)
-
-    fy_rate.click(rate, [fy_selected, stars, fy_visit], fy_visit, api_visibility="private")
+    fy_gallery.select(select_for_you, fy_json, fy_id, api_visibility="private")
     return {"shopper": shopper}

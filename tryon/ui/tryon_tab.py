@@ -12,6 +12,7 @@ from tryon.catalog import CATALOG, catalog_image_path
 from tryon.imageio import load_image
 from tryon.ui.components import PhotoInput
 from tryon.ui.examples import example_persons
+from tryon.ui.feedback_ui import rating_block
 
 log = logging.getLogger(__name__)
 ADD_COLOUR = "#22c55e"  # painted green: the garment must cover this
@@ -27,19 +28,21 @@ def pipeline() -> TryOnPipeline:
     return _pipeline
 
 
-def tryon(person: np.ndarray | None, garment: np.ndarray | None, category: str):
-    """Dress the person in the garment. Returns the result image and the changed-region mask."""
+def tryon(person: np.ndarray | None, garment: np.ndarray | None, category: str, request: gr.Request = None):
+    """Dress the person in the garment. Returns the result image, the changed-region mask and a result id
+    (to rate the result with /rate)."""
     result = _run(person, garment, category)
-    return result.image, result.mask, _state(person, result)
+    return result.image, result.mask, _remember(result, "auto", request), _state(person, result)
 
 
-def tryon_corrected(editor: dict | None, garment: np.ndarray | None, category: str, person: np.ndarray | None):
+def tryon_corrected(editor: dict | None, garment: np.ndarray | None, category: str, person: np.ndarray | None,
+                    request: gr.Request = None):  # fmt: skip
     """Run again with the painted corrections (green: must be replaced, red: keep)."""
     if person is None:
         raise gr.Error("Upload your photo first.")
     replace_mask, keep_mask = _painted_masks(editor, load_image(person, "person photo").shape[:2])
     result = _run(person, garment, category, replace_mask, keep_mask)
-    return result.image, result.mask, _state(person, result)
+    return result.image, result.mask, _remember(result, "painted", request), _state(person, result)
 
 
 def _run(person, garment, category, replace_mask=None, keep_mask=None):
@@ -55,6 +58,26 @@ def _run(person, garment, category, replace_mask=None, keep_mask=None):
         gr.Info(note)
     log.info("try-on %s: %s", category, result.timings_ms)
     return result
+
+
+def _remember(result, mask_source: str, request) -> str:
+    """Keep the result for rating; its record holds everything needed to reproduce it."""
+    from tryon import __version__
+    from tryon.feedback import ResultRecord
+    from tryon.ui.feedback_ui import feedback_service
+
+    record = ResultRecord(
+        tab="tryon",
+        model_name="tryon-cpu-engine",
+        model_revision=__version__,
+        inputs={"category": result.category, "mask_source": mask_source, "notes": list(result.notes)},
+        output=result.image,
+        person=result.person,
+        garment=result.garment.image,
+        latency_ms=result.timings_ms.get("total", 0.0),
+        shopper_token=getattr(request, "session_hash", "") or "",
+    )
+    return feedback_service().remember(record)
 
 
 def _state(person, result):
@@ -127,6 +150,8 @@ def build_tryon_tab() -> dict:
         result = gr.Image(
             label="Result", type="numpy", elem_id="tryon-result", buttons=["download"], height=640, format="png"
         )
+    result_id = gr.Textbox(label="Result id", interactive=False, elem_id="tryon-result-id", max_lines=1)
+    rating_block("tryon", result_id)
     with gr.Accordion("Correct the mask", open=False):
         gr.Markdown(
             "The green tint shows what the try-on changed. Paint **green** where the garment should also go "
@@ -149,10 +174,10 @@ def build_tryon_tab() -> dict:
             label="Examples (public-domain portraits, catalog garments)",
         )
     gallery.select(pick_catalog, None, [garment, category], api_visibility="private")
-    run.click(tryon, [person, garment, category], [result, mask, state], api_name="tryon",
+    run.click(tryon, [person, garment, category], [result, mask, result_id, state], api_name="tryon",
               concurrency_id="tryon").then(show_views, state, [slider, editor, debug],
                                            api_visibility="private")  # fmt: skip
-    rerun.click(tryon_corrected, [editor, garment, category, person], [result, mask, state],
+    rerun.click(tryon_corrected, [editor, garment, category, person], [result, mask, result_id, state],
                 api_visibility="private", concurrency_id="tryon").then(
         show_views, state, [slider, editor, debug], api_visibility="private")  # fmt: skip
     return {"garment": garment, "category": category}
