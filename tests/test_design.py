@@ -105,3 +105,16 @@ def test_restyle_real_product_photos(real_dir):
         core = inside & ~dilate(~inside, 6)
         folds = [lab(x)[..., 0] - cv2.GaussianBlur(lab(x)[..., 0], (0, 0), 8) for x in (photo, result.image)]
         assert np.corrcoef(folds[0][core], folds[1][core])[0, 1] > 0.4, name
+
+
+def test_a_generated_garment_can_be_tried_on(pipeline, portraits):
+    """"Try this on": the generator's product image goes through the try-on pipeline."""
+    from tryon.generate.studio import DesignStudio
+
+    design = GarmentDesign(kind="tee", hue=0.0, saturation=0.8, lightness=0.5, sleeve=0.35)
+    generated = DesignStudio().generate(design, seed=3, count=1)[0]
+    assert generated.shape == (384, 288, 3)
+    result = pipeline(portraits["astronaut"], generated, "upper")
+    sk = result.body.skeleton
+    chest = result.image[int(sk.shoulder_center[1] + 0.5 * sk.shoulder_width), int(sk.shoulder_center[0])]
+    assert chest[0] > chest[1] + 50 and chest[0] > chest[2] + 50  # red where the orange suit was
