@@ -108,7 +108,7 @@ def test_restyle_real_product_photos(real_dir):
 
 
 def test_a_generated_garment_can_be_tried_on(pipeline, portraits):
-    """"Try this on": the generator's product image goes through the try-on pipeline."""
+    """ "Try this on": the generator's product image goes through the try-on pipeline."""
     from tryon.generate.studio import DesignStudio
 
     design = GarmentDesign(kind="tee", hue=0.0, saturation=0.8, lightness=0.5, sleeve=0.35)

@@ -9,7 +9,8 @@ import torch
 
 from tryon.hub import ModelNotFoundError, load_model, registry, resolve
 
-TINY = {"garment-generator": {"channels": (16, 16, 8, 8), "height": 32, "width": 24, "embed_dim": 32, "latent_dim": 4}}
+_TINY_GEN = {"channels": (16, 16, 8, 8), "height": 32, "width": 24, "embed_dim": 32, "latent_dim": 4}
+TINY = {"garment-generator": _TINY_GEN, "garment-generator-r2": _TINY_GEN}
 
 
 def tiny_model(entry):

@@ -16,6 +16,9 @@ class GeneratorConfig:
     height: int = 128  # output size; the app upsamples x3 for display
     width: int = 96
     kl_weight: float = 0.02  # small: the latent only carries what the attributes cannot explain
+    # Learned from ratings (python -m tryon.train generator --feedback ...): designs that raters liked,
+    # with weights; "Surprise me" samples around them instead of uniformly. None: uniform.
+    design_prior: list | None = None
 
     def __post_init__(self) -> None:
         self.channels = tuple(self.channels)

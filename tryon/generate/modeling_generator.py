@@ -114,6 +114,18 @@ class GarmentGenerator(nn.Module, PyTorchModelHubMixin, library_name="tryon-stud
         return [xs, ys, p]
 
     # --- public API -------------------------------------------------------------------------
+    def sample_designs(self, rng: np.random.Generator, n: int) -> list[GarmentDesign]:
+        """Designs for "Surprise me": around the rated-high designs of the prior when there is one."""
+        from tryon.generate.attributes import random_design
+        from tryon.generate.profile import perturb
+
+        prior = self.config.design_prior
+        if not prior:
+            return [random_design(rng) for _ in range(n)]
+        weights = np.array([a["weight"] for a in prior], float)
+        picks = rng.choice(len(prior), size=n, p=weights / weights.sum())
+        return [perturb(GarmentDesign(**prior[i]["design"]), rng) for i in picks]
+
     @torch.inference_mode()
     def generate(self, designs: list[GarmentDesign], seeds: list[int]) -> np.ndarray:
         """Images (B, H, W, 3) uint8 for designs and seeds (deterministic for a given seed)."""

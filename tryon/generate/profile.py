@@ -63,7 +63,7 @@ class ShopperProfile:
         liked = sorted(self.ratings, key=lambda dr: -dr[1])[:5]
         for design, rating in liked:
             if rating >= 4:
-                candidates += [_perturb(design, rng) for _ in range(pool // 10)]
+                candidates += [perturb(design, rng) for _ in range(pool // 10)]
         scores = self.score(candidates, explore=explore if len(self.ratings) < 30 else explore / 3)
         chosen: list[GarmentDesign] = []
         for i in np.argsort(-scores):
@@ -78,7 +78,8 @@ class ShopperProfile:
         return json.dumps([{"design": dataclasses.asdict(d), "rating": r} for d, r in self.ratings])
 
 
-def _perturb(d: GarmentDesign, rng: np.random.Generator) -> GarmentDesign:
+def perturb(d: GarmentDesign, rng: np.random.Generator) -> GarmentDesign:
+    """A nearby design: sliders nudged, now and then another pattern or kind."""
     changes = {}
     for name in CONTINUOUS + ["hue"]:
         value = getattr(d, name) + rng.normal(0, 0.08)

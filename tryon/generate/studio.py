@@ -10,7 +10,6 @@ import numpy as np
 
 from tryon.catalog import CATALOG, CatalogItem, catalog_image_path
 from tryon.catalog.render import GarmentDesign
-from tryon.generate.attributes import random_design
 from tryon.generate.embedding import garment_embedding, rank
 from tryon.imageio import load_image
 
@@ -54,10 +53,9 @@ class DesignStudio:
     def generate_designs(self, designs: list[GarmentDesign], seeds: list[int]) -> list[np.ndarray]:
         return [upsample(img) for img in self.model.generate(designs, seeds)]
 
-    @staticmethod
-    def surprise(seed: int) -> GarmentDesign:
-        """A random design (the sliders jump there)."""
-        return random_design(np.random.default_rng(int(seed)))
+    def surprise(self, seed: int) -> GarmentDesign:
+        """A design to jump the sliders to: from the generator's learned prior, else uniformly random."""
+        return self.model.sample_designs(np.random.default_rng(int(seed)), 1)[0]
 
     def catalog_table(self) -> np.ndarray:
         with self._lock:

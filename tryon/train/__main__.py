@@ -17,11 +17,34 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--batch-size", type=int, default=32)
     g.add_argument("--seed", type=int, default=0)
     g.add_argument("--threads", type=int, default=0, help="torch threads (0: all cores)")
+    g.add_argument("--feedback", default=None, help="with a feedback folder: learn the design prior from ratings")
+    g.add_argument("--base", default="garment-generator", help="with --feedback: the registered model to start from")
+    r = sub.add_parser("reward", help="the reward model, from a feedback folder")
+    r.add_argument("--feedback", required=True)
+    r.add_argument("--out", required=True)
+    p = sub.add_parser("profiles", help="shopper profiles snapshot, from a feedback folder")
+    p.add_argument("--feedback", required=True)
+    p.add_argument("--out", required=True)
     args = parser.parse_args(argv)
     import torch
 
-    if args.threads:
+    if getattr(args, "threads", 0):
         torch.set_num_threads(args.threads)
+    if args.model == "reward":
+        from tryon.feedback.retrain import train_reward
+
+        print(json.dumps(train_reward(args.feedback, args.out)))
+        return 0
+    if args.model == "profiles":
+        from tryon.feedback.retrain import refresh_profiles
+
+        print(json.dumps(refresh_profiles(args.feedback, args.out)))
+        return 0
+    if args.model == "generator" and args.feedback:
+        from tryon.feedback.retrain import train_generator_prior
+
+        print(json.dumps(train_generator_prior(args.feedback, args.out, base=args.base)))
+        return 0
     if args.model == "generator":
         from tryon.generate.training import train_generator
 

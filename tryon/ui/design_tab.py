@@ -21,15 +21,32 @@ from tryon.ui.components import PhotoInput
 from tryon.ui.feedback_ui import feedback_service, rating_block
 from tryon.ui.gpu import gpu
 
-_studio: DesignStudio | None = None
+_studios: dict[str, DesignStudio] = {}
 _profiles: dict[str, ShopperProfile] = {}
+DEFAULT_GENERATOR = "garment-generator"
 
 
-def studio() -> DesignStudio:
-    global _studio
-    if _studio is None:
-        _studio = DesignStudio()
-    return _studio
+def studio(model: str | None = None) -> DesignStudio:
+    """The studio for a registered generator revision (each loads once)."""
+    name = model or DEFAULT_GENERATOR
+    if name not in _studios:
+        _studios[name] = DesignStudio(name)
+    return _studios[name]
+
+
+def available_generators() -> list[str]:
+    """Registered generator revisions whose checkpoints can be found (shown side by side)."""
+    from tryon.hub import ModelNotFoundError, registry, resolve
+
+    names = []
+    for name, entry in registry().items():
+        if entry.cls.endswith("GarmentGenerator"):
+            try:
+                resolve(name)
+                names.append(name)
+            except ModelNotFoundError:
+                continue
+    return names
 
 
 def _design(kind, pattern, values) -> GarmentDesign:
@@ -42,11 +59,14 @@ def _design(kind, pattern, values) -> GarmentDesign:
 @gpu()
 def generate(kind: str, pattern: str, sleeve: float, width: float, length: float, neckline: float, hue: float,
              saturation: float, lightness: float, pattern_scale: float, texture: float, seed: float,
-             count: float, request: gr.Request = None):  # fmt: skip
+             count: float, model: str = DEFAULT_GENERATOR, request: gr.Request = None):  # fmt: skip
     """Product images for the slider values: `count` variations starting at `seed`.
 
-    Returns the images and a JSON object with the attribute values, seeds and result ids (for /rate).
+    `model` picks a registered generator revision. Returns the images and a JSON object with the
+    attribute values, seeds, model and result ids (for /rate).
     """
+    if model not in available_generators():
+        raise gr.Error(f"Unknown generator {model!r}; available: {', '.join(available_generators())}.")
     values = dict(sleeve=sleeve, width=width, length=length, neckline=neckline, hue=hue, saturation=saturation,
                   lightness=lightness, pattern_scale=pattern_scale, texture=texture)  # fmt: skip
     design = _design(kind, pattern, values)
@@ -54,19 +74,19 @@ def generate(kind: str, pattern: str, sleeve: float, width: float, length: float
     if not 1 <= count <= 16:
         raise gr.Error(f"count must be 1 to 16, not {count}.")
     t = time.perf_counter()
-    images = studio().generate(design, int(seed), count)
+    images = studio(model).generate(design, int(seed), count)
     latency = (time.perf_counter() - t) * 1000 / count
     seeds = [int(seed) + i for i in range(count)]
-    ids = [_remember("design", {"design": dataclasses.asdict(design), "seed": s}, img, latency, request)
+    ids = [_remember("design", {"design": dataclasses.asdict(design), "seed": s}, img, latency, request, model=model)
            for s, img in zip(seeds, images, strict=True)]  # fmt: skip
-    used = {"design": dataclasses.asdict(design), "seeds": seeds, "model": studio().model_name, "result_ids": ids}
+    used = {"design": dataclasses.asdict(design), "seeds": seeds, "model": model, "result_ids": ids}
     return images, used
 
 
-def surprise(seed: float):
-    """Random slider values (and a new seed) for "Surprise me"."""
+def surprise(seed: float, model: str = DEFAULT_GENERATOR):
+    """Slider values (and a new seed) for "Surprise me", from the generator's prior."""
     new_seed = int(np.random.default_rng(int(seed) + 1).integers(0, 100000))
-    d = studio().surprise(new_seed)
+    d = studio(model).surprise(new_seed)
     return [d.kind, d.pattern] + [getattr(d, s.name) for s in SLIDERS] + [new_seed]
 
 
@@ -150,15 +170,16 @@ class _Token:
         self.session_hash = session_hash
 
 
-def _remember(tab: str, inputs: dict, image: np.ndarray, latency_ms: float, request, garment=None) -> str:
+def _remember(tab: str, inputs: dict, image: np.ndarray, latency_ms: float, request, garment=None,
+              model: str = DEFAULT_GENERATOR) -> str:  # fmt: skip
     from tryon import __version__
     from tryon.feedback import ResultRecord
     from tryon.hub import registry
 
-    entry = registry().get(studio().model_name)
+    entry = registry().get(model)
     record = ResultRecord(
         tab=tab,
-        model_name=studio().model_name if tab != "restyle" else "restyle",
+        model_name=model if tab != "restyle" else "restyle",
         model_revision=entry.revision if entry and tab != "restyle" else __version__,
         inputs=inputs,
         output=image,
@@ -184,6 +205,9 @@ def build_design_tab(send_to_tryon) -> dict:
             with gr.Row():
                 seed = gr.Number(value=0, precision=0, label="Seed", minimum=0)
                 count = gr.Slider(1, 8, value=4, step=1, label="Variations")
+            generators = available_generators()
+            model = gr.Dropdown(generators, value=DEFAULT_GENERATOR if DEFAULT_GENERATOR in generators else None,
+                                label="Generator revision")  # fmt: skip
             with gr.Row():
                 go = gr.Button("Generate", variant="primary", elem_id="generate-button")
                 lucky = gr.Button("Surprise me")
@@ -230,9 +254,9 @@ def build_design_tab(send_to_tryon) -> dict:
         # Scripts may also pass ratings directly (JSON); a component, not State, so the API has it.
         fy_visit = gr.Textbox(value="[]", visible=False, label="ratings")
 
-    inputs = [kind, pattern, *sliders, seed, count]
+    inputs = [kind, pattern, *sliders, seed, count, model]
     go.click(generate, inputs, [gallery, used], api_name="generate")
-    lucky.click(surprise, seed, [kind, pattern, *sliders, seed], api_visibility="private").then(
+    lucky.click(surprise, [seed, model], [kind, pattern, *sliders, seed], api_visibility="private").then(
         generate, inputs, [gallery, used], api_visibility="private"
     )
 
