@@ -125,3 +125,14 @@ def test_a_writer_killed_mid_write_leaves_a_readable_store(tmp_path):
 def test_an_empty_store_loads_as_an_empty_dataset_with_the_schema(tmp_path):
     ds = load_feedback(tmp_path)
     assert len(ds) == 0 and set(ds.features) == set(FEATURES)
+
+
+def test_compact_keeps_every_row(tmp_path):
+    service = FeedbackService(tmp_path)
+    for i in range(5):
+        service.rate(service.remember(record(value=i)), 1 + i)
+    store = FeedbackStore(tmp_path)
+    assert len(store.shards()) == 5
+    store.compact()
+    assert len(store.shards()) == 1
+    assert sorted(load_feedback(tmp_path)["rating"]) == [1, 2, 3, 4, 5]

@@ -27,9 +27,10 @@ def feedback(tmp_path_factory):
     rng = np.random.default_rng(0)
     for i in range(60):
         d = random_design(rng)
-        rid = service.remember(ResultRecord(tab="design", model_name="garment-generator", model_revision="v1",
-                                            inputs={"design": d.to_dict(), "seed": i},
-                                            output=np.zeros((32, 24, 3), np.uint8), shopper_token=f"s{i % 4}"))  # fmt: skip
+        record = ResultRecord(tab="design", model_name="garment-generator", model_revision="v1",
+                              inputs={"design": d.to_dict(), "seed": i}, output=np.zeros((32, 24, 3), np.uint8),
+                              shopper_token=f"s{i % 4}")  # fmt: skip
+        rid = service.remember(record)
         service.rate(rid, likes_dresses(d))
     return root
 

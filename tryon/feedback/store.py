@@ -56,6 +56,22 @@ class FeedbackStore:
         return load_dataset("parquet", data_files=[str(s) for s in shards], features=FEATURES, split="train",
                             cache_dir=str(self.root / ".cache"))  # fmt: skip
 
+    def compact(self) -> Path | None:
+        """Merge all shards into one (written before the old ones are removed: no row is ever missing,
+        though a reader racing the removal may see some rows twice)."""
+        shards = self.shards()
+        if len(shards) < 2:
+            return None
+        merged = self.load()
+        name = f"shard-{time.time_ns():020d}-{uuid.uuid4().hex[:8]}.parquet"
+        final = self.root / "data" / name
+        tmp = final.with_name(f".{name}.{os.getpid()}.tmp")
+        merged.to_parquet(str(tmp))
+        os.replace(tmp, final)
+        for shard in shards:
+            shard.unlink(missing_ok=True)
+        return final
+
     def delete_shopper(self, shopper_id: str) -> int:
         """Remove every row of a shopper; returns how many rows were removed."""
         removed = 0
