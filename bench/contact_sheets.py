@@ -71,7 +71,7 @@ def main() -> int:
     done = declined = 0
     times = []
     mosaic = []
-    for person_path, person_cat in persons:
+    for person_index, (person_path, person_cat) in enumerate(persons):
         if args.persons and person_path.name not in args.persons:
             continue
         cats = ["upper"] if person_cat == "upper" else ["dress", "lower"]
@@ -81,8 +81,10 @@ def main() -> int:
         rows = []
         for cat in cats:
             matching = [g for g, c in garments if c == cat]
-            step = max(1, len(matching) // args.max_per_person)
-            for gpath in matching[::step][: args.max_per_person]:
+            # A different slice of the garments for each person, so that every garment is used.
+            n = min(args.max_per_person, len(matching))
+            start = (person_index * n) % len(matching)
+            for gpath in [matching[(start + k) % len(matching)] for k in range(n)]:
                 garment = load_image(gpath)
                 t = time.perf_counter()
                 try:

@@ -26,27 +26,17 @@ sys.path.insert(0, str(ROOT))
 from tryon import TryOnInputError, TryOnPipeline  # noqa: E402
 from tryon.catalog import CATALOG, catalog_image_path, design_rgb_of  # noqa: E402
 from tryon.imageio import load_image  # noqa: E402
+from tryon.quality import lab, torso_between_shoulders  # noqa: E402
 
 REAL = ROOT.parent / "shared" / "data" / "real"
 SOLID_TOPS = [i.id for i in CATALOG if i.category == "upper" and i.design.pattern == "solid"]
 
 
-def lab(image: np.ndarray) -> np.ndarray:
-    return cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
-
-
 def torso(result) -> np.ndarray:
+    """The torso between the shoulders, down to where the top ends, on the old top only."""
     sk = result.body.skeleton
-    S = sk.shoulder_width
-    h, w = result.image.shape[:2]
-    x0 = int(min(sk["left_shoulder"][0], sk["right_shoulder"][0]) + 0.15 * S)
-    x1 = int(max(sk["left_shoulder"][0], sk["right_shoulder"][0]) - 0.15 * S)
-    y0 = int(sk.shoulder_center[1] + 0.25 * S)
-    y1 = int(min(h, result.body.waist_y - 0.05 * S, sk.hip_center[1] - 0.1 * S))
-    region = np.zeros((h, w), bool)
-    region[max(0, y0) : max(0, y1), max(0, x0) : max(0, x1)] = True
-    keep = (result.body.face > 0.5) | (result.body.hair > 0.5) | (result.body.hands > 0.5)
-    return region & ~keep & (result.body.upper_clothes > 0.5)
+    bottom = min(result.body.waist_y - 0.05 * sk.shoulder_width, sk.hip_center[1] - 0.1 * sk.shoulder_width)
+    return torso_between_shoulders(result, bottom) & (result.body.upper_clothes > 0.5)
 
 
 def metrics(person: np.ndarray, result, garment_rgb: np.ndarray) -> dict | None:

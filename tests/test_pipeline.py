@@ -8,38 +8,15 @@ import pytest
 from skimage.metrics import structural_similarity
 
 from tests.conftest import lab
-from tryon import GarmentNotFoundError, PersonNotFoundError, TryOnResult, UnsupportedPhotoError
+from tryon import GarmentNotFoundError, PersonNotFoundError, UnsupportedPhotoError
 from tryon.catalog import design_rgb_of
 from tryon.imageio import load_image
 from tryon.masks import dilate
+from tryon.quality import garment_colour_share, torso_between_shoulders
 
 # (portrait, catalog garment): colours far from what the person wears (navy uniform, orange suit).
 CASES = [("grace_hopper", "tee-red-solid"), ("grace_hopper", "longsleeve-sand-solid"),
          ("astronaut", "tee-navy-solid"), ("astronaut", "longsleeve-grey-solid")]  # fmt: skip
-
-
-def torso_between_shoulders(result: TryOnResult) -> np.ndarray:
-    """The torso below the shoulder line, between the shoulders, minus what must stay (face, hair, hands)."""
-    sk = result.body.skeleton
-    S = sk.shoulder_width
-    h, w = result.image.shape[:2]
-    x0 = int(min(sk["right_shoulder"][0], sk["left_shoulder"][0]) + 0.15 * S)
-    x1 = int(max(sk["right_shoulder"][0], sk["left_shoulder"][0]) - 0.15 * S)
-    y0 = int(sk.shoulder_center[1] + 0.25 * S)
-    y1 = int(min(h, sk.shoulder_center[1] + 1.2 * S))
-    region = np.zeros((h, w), bool)
-    region[y0:y1, x0:x1] = True
-    keep = (result.body.face > 0.5) | (result.body.hair > 0.5) | (result.body.hands > 0.5)
-    return region & ~keep
-
-
-def garment_colour_share(image: np.ndarray, region: np.ndarray, rgb: np.ndarray) -> float:
-    """Share of `region` whose chroma is the garment's (lightness may vary with shading)."""
-    target = lab(rgb.reshape(1, 1, 3).clip(0, 255).astype(np.uint8))[0, 0]
-    pixels = lab(image)[region]
-    chroma = np.linalg.norm(pixels[:, 1:] - target[1:], axis=1)
-    light = np.abs(pixels[:, 0] - target[0])
-    return float(np.mean((chroma < 14) & (light < 60)))
 
 
 @pytest.fixture(scope="module")
