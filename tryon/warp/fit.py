@@ -96,9 +96,9 @@ def _warp_top(garment: GarmentAnalysis, body: BodyAnalysis) -> WarpedGarment:
     b_rs = f.at(sk["right_shoulder"], -0.1 * S, -0.03 * S)
     r = 1.15 * S / max(np.linalg.norm(g["left_armpit"] - g["right_armpit"]), 1)
     if has_sleeves:
+        # The shoulder seams are the better anchor (loose tops have wide chests), within reason.
         r_shoulders = np.linalg.norm(b_ls - b_rs) / max(np.linalg.norm(g["left_shoulder"] - g["right_shoulder"]), 1)
-        if 0.8 < r_shoulders / r < 1.25:
-            r = 0.5 * (r + r_shoulders)
+        r = float(np.clip(r_shoulders, 0.8 * r, 1.35 * r))
     g_mid = (g["left_shoulder"] + g["right_shoulder"]) / 2
     b_mid = (b_ls + b_rs) / 2
     t = _sim(g, f, g_mid, b_mid, r)
@@ -117,6 +117,14 @@ def _warp_top(garment: GarmentAnalysis, body: BodyAnalysis) -> WarpedGarment:
     if has_sleeves:
         t["left_shoulder"], t["right_shoulder"] = b_ls, b_rs
     hip_half = body.hip_half_width
+    if garment.category == "upper":
+        # Product photos (ghost mannequins, flat lays) show tops longer, relative to their chest, than
+        # they hang when worn; a top ends by the top of the thighs, not below them.
+        longest = float((sk.hip_center - centre) @ f.down) + 0.35 * S
+        for side in ("left", "right"):
+            drop = float((t[f"{side}_hem"] - centre) @ f.down)
+            if drop > longest:
+                t[f"{side}_hem"] = t[f"{side}_hem"] - f.down * (drop - longest)
     for side in ("left", "right"):
         t[f"{side}_armpit"] = place(t[f"{side}_armpit"], 0.58 * S)  # the side seam reaches under the arm
         t[f"{side}_hem"] = place(t[f"{side}_hem"], hip_half * (1.05 if garment.category == "upper" else 1.1))
