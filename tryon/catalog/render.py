@@ -231,13 +231,22 @@ def _fabric(d: GarmentDesign, h: int, w: int) -> np.ndarray:
     amount = pattern_amount(d, h, w)
     fabric = main * (1 - amount[..., None]) + second * amount[..., None]
     if d.texture > 0:
-        rng = np.random.default_rng(1234)
-        grain = rng.standard_normal((h // 2 + 1, w // 2 + 1)).astype(np.float32)
-        grain = cv2.resize(grain, (w, h), interpolation=cv2.INTER_LINEAR)[:h, :w]
-        yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-        weave = 0.5 * np.sin(xx * 1.9) * np.sin(yy * 1.9) * min(1.0, 4 * h / CANVAS[0])  # no aliasing when small
-        fabric = fabric * (1 + d.texture * (0.035 * grain + 0.03 * weave))[..., None]
+        fabric = fabric * (1 + d.texture * texture_map(h, w))[..., None]
     return fabric.astype(np.float32)
+
+
+def texture_map(h: int, w: int) -> np.ndarray:
+    """The fabric's grain and weave as a relative brightness change (deterministic for a canvas size).
+
+    The renderer multiplies the fabric by (1 + texture x this map); the generator receives the map
+    scaled by the texture slider as an input, as it does the pattern.
+    """
+    rng = np.random.default_rng(1234)
+    grain = rng.standard_normal((h // 2 + 1, w // 2 + 1)).astype(np.float32)
+    grain = cv2.resize(grain, (w, h), interpolation=cv2.INTER_LINEAR)[:h, :w]
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    weave = 0.5 * np.sin(xx * 1.9) * np.sin(yy * 1.9) * min(1.0, 4 * h / CANVAS[0])  # no aliasing when small
+    return (0.035 * grain + 0.03 * weave).astype(np.float32)
 
 
 def pattern_amount(d: GarmentDesign, h: int, w: int) -> np.ndarray:

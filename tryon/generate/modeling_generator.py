@@ -2,7 +2,7 @@
 
 Why a conditional VAE with a FiLM decoder: a plain cVAE lets its latent carry the whole image
 and ignores the sliders. Here the attributes modulate every decoder layer (FiLM), the
-pattern is given as an input map (computed in code from the pattern sliders), the latent is
+pattern and the fabric texture are given as input maps (computed in code from their sliders), the latent is
 small (8) with a KL penalty, so it only holds what the attributes do not decide (where the
 folds fall). Sampling the latent from a seed gives variations; the same seed gives the same
 image.
@@ -16,7 +16,7 @@ import torch.nn.functional as F
 from huggingface_hub import PyTorchModelHubMixin
 from torch import nn
 
-from tryon.catalog.render import GarmentDesign, pattern_amount
+from tryon.catalog.render import GarmentDesign, pattern_amount, texture_map
 from tryon.generate.attributes import encode
 from tryon.generate.configuration_generator import GeneratorConfig
 
@@ -53,7 +53,7 @@ class GarmentGenerator(nn.Module, PyTorchModelHubMixin, library_name="tryon-stud
         self.start_h, self.start_w = c.height // 8, c.width // 8
         # A learned starting canvas (like StyleGAN's constant input); the embedding steers it via FiLM.
         self.start = nn.Parameter(torch.randn(1, c.channels[0], self.start_h, self.start_w) * 0.5)
-        extra = 3  # x, y coordinates and the pattern map, concatenated at every scale
+        extra = 4  # x, y coordinates, the pattern map and the texture map, concatenated at every scale
         self.blocks = nn.ModuleList(
             [FiLMBlock(c.channels[0] + extra, c.channels[0], c.embed_dim)]
             + [FiLMBlock(c.channels[i - 1] + extra, c.channels[i], c.embed_dim) for i in range(1, 4)]
@@ -61,7 +61,7 @@ class GarmentGenerator(nn.Module, PyTorchModelHubMixin, library_name="tryon-stud
         self.to_rgb = nn.Conv2d(c.channels[-1], 3, 1)
         # Encoder (training only): image + attributes -> latent mean and log-variance.
         self.encoder = nn.Sequential(
-            nn.Conv2d(4, 32, 4, 2, 1), nn.SiLU(), nn.Conv2d(32, 64, 4, 2, 1), nn.SiLU(),
+            nn.Conv2d(5, 32, 4, 2, 1), nn.SiLU(), nn.Conv2d(32, 64, 4, 2, 1), nn.SiLU(),
             nn.Conv2d(64, 96, 4, 2, 1), nn.SiLU(), nn.Conv2d(96, 128, 4, 2, 1), nn.SiLU(),
             nn.AdaptiveAvgPool2d(1), nn.Flatten(),
         )  # fmt: skip
@@ -69,11 +69,12 @@ class GarmentGenerator(nn.Module, PyTorchModelHubMixin, library_name="tryon-stud
 
     # --- inputs -----------------------------------------------------------------------------
     def condition(self, designs: list[GarmentDesign], device=None) -> tuple[torch.Tensor, torch.Tensor]:
-        """Attribute vectors (B, cond_dim) and pattern maps (B, 1, H, W) for a list of designs."""
+        """Attribute vectors (B, cond_dim) and input maps (B, 2, H, W): pattern, and texture x its slider."""
+        h, w = self.config.height, self.config.width
         cond = torch.from_numpy(np.stack([encode(d) for d in designs]))
-        maps = np.stack([pattern_amount(d, self.config.height, self.config.width) for d in designs])
-        pattern = torch.from_numpy(maps)[:, None]
-        return cond.to(device), pattern.to(device)
+        grain = texture_map(h, w) * 10  # about unit scale
+        maps = np.stack([np.stack([pattern_amount(d, h, w), grain * d.texture]) for d in designs])
+        return cond.to(device), torch.from_numpy(maps.astype(np.float32)).to(device)
 
     def latent_from_seeds(self, seeds: list[int], device=None) -> torch.Tensor:
         """One latent per seed, drawn from N(0, I); the same seed always gives the same latent."""
@@ -82,7 +83,7 @@ class GarmentGenerator(nn.Module, PyTorchModelHubMixin, library_name="tryon-stud
 
     # --- networks -----------------------------------------------------------------------------
     def decode(self, cond: torch.Tensor, z: torch.Tensor, pattern: torch.Tensor) -> torch.Tensor:
-        """(B, cond_dim), (B, latent), (B, 1, H, W) -> images (B, 3, H, W) in [0, 1]."""
+        """(B, cond_dim), (B, latent), (B, 2, H, W) maps -> images (B, 3, H, W) in [0, 1]."""
         e = self.embed(torch.cat([cond, z], dim=1))  # (B, E)
         b = cond.shape[0]
         x = self.start.expand(b, -1, -1, -1)  # (B, C, H/8, W/8)
