@@ -16,6 +16,25 @@ from tryon.imageio import load_image
 DISPLAY_SCALE = 3  # the generator draws 128x96; the app shows 384x288
 
 
+BACKDROP = 250  # the renderer's white
+
+
+def clean_backdrop(image: np.ndarray) -> np.ndarray:
+    """Set everything outside the garment to the product-photo white (the decoder leaves faint texture
+    there); a garment that cannot be separated is returned unchanged."""
+    from tryon.errors import GarmentNotFoundError
+    from tryon.garment import garment_mask
+    from tryon.masks import dilate, feather
+
+    try:
+        mask = dilate(garment_mask(image), 1)
+    except GarmentNotFoundError:
+        return image
+    alpha = feather(mask, 0.7)[..., None]
+    out = image.astype(np.float32) * alpha + BACKDROP * (1 - alpha)
+    return np.clip(out + 0.5, 0, 255).astype(np.uint8)
+
+
 def upsample(image: np.ndarray, scale: int = DISPLAY_SCALE) -> np.ndarray:
     """Lanczos upsampling plus a light unsharp mask (a classical upsampler; no learned one)."""
     h, w = image.shape[:2]
@@ -48,10 +67,10 @@ class DesignStudio:
             raise ValueError(f"count={count}; expected 1 to 16")
         seeds = [int(seed) + i for i in range(count)]
         images = self.model.generate([design] * count, seeds)
-        return [upsample(img) for img in images]
+        return [upsample(clean_backdrop(img)) for img in images]
 
     def generate_designs(self, designs: list[GarmentDesign], seeds: list[int]) -> list[np.ndarray]:
-        return [upsample(img) for img in self.model.generate(designs, seeds)]
+        return [upsample(clean_backdrop(img)) for img in self.model.generate(designs, seeds)]
 
     def surprise(self, seed: int) -> GarmentDesign:
         """A design to jump the sliders to: from the generator's learned prior, else uniformly random."""
