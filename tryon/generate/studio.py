@@ -21,7 +21,8 @@ BACKDROP = 250  # the renderer's white
 
 def clean_backdrop(image: np.ndarray) -> np.ndarray:
     """Set everything outside the garment to the product-photo white (the decoder leaves faint texture
-    there); a garment that cannot be separated is returned unchanged."""
+    there); a garment that cannot be separated is returned unchanged. Run it at display size: at the
+    decoder's 128x96 the mask's clean-up would eat thin sleeves and straps."""
     from tryon.errors import GarmentNotFoundError
     from tryon.garment import garment_mask
     from tryon.masks import dilate, feather
@@ -67,10 +68,10 @@ class DesignStudio:
             raise ValueError(f"count={count}; expected 1 to 16")
         seeds = [int(seed) + i for i in range(count)]
         images = self.model.generate([design] * count, seeds)
-        return [upsample(clean_backdrop(img)) for img in images]
+        return [clean_backdrop(upsample(img)) for img in images]
 
     def generate_designs(self, designs: list[GarmentDesign], seeds: list[int]) -> list[np.ndarray]:
-        return [upsample(clean_backdrop(img)) for img in self.model.generate(designs, seeds)]
+        return [clean_backdrop(upsample(img)) for img in self.model.generate(designs, seeds)]
 
     def surprise(self, seed: int) -> GarmentDesign:
         """A design to jump the sliders to: from the generator's learned prior, else uniformly random."""
