@@ -129,12 +129,15 @@ tags: [garment, product-image, cvae, tryon-studio]
 
 Draws a product photo of a garment (front view, on white) from design attributes (category, sleeve
 length, fit, length, neckline, hue, saturation, lightness, pattern, pattern size, fabric texture) and a
-seed. Output {config.height}x{config.width}; the app upsamples x3 (Lanczos) to {config.height * 3}x{config.width * 3}.
+seed. Output {config.height}x{config.width};
+the app upsamples x3 (Lanczos + unsharp mask) and whitens the backdrop outside the garment, giving
+{config.height * 3}x{config.width * 3}.
 
 ## Model
 Conditional VAE. The decoder starts from a learned canvas and is modulated at every layer by an
-embedding of the attributes and an {config.latent_dim}-d latent (FiLM); coordinate channels and the pattern map
-(computed in code from the pattern sliders) enter at every scale. The encoder is used in training only.
+embedding of the attributes and an {config.latent_dim}-d latent (FiLM); coordinate channels, the pattern map and the
+texture map (computed in code from their sliders) enter at every scale.
+The encoder is used in training only.
 The small KL-weighted latent carries only what the attributes do not decide (the folds); at generation
 the latent is drawn from N(0, I) with the seed, so a seed always gives the same image.
 Config: `{json.dumps(asdict(config))}`.
@@ -152,7 +155,8 @@ seed {metrics.get("seed", "?")}.
 ## Metrics (held-out renders)
 - PSNR of reconstructions (encoder latent): {metrics.get("psnr_reconstruction_db")} dB
 - PSNR from the attributes alone (latent 0): {metrics.get("psnr_from_attributes_db")} dB
-Slider faithfulness is measured by `bench/generate.py` and reported in the README.
+Slider faithfulness is measured by `bench/faithfulness.py` (latency by `bench/generate.py`) and reported
+in the README.
 
 ## Intended use
 Product-image ideas in the Design tab of the try-on studio and garments to try on. Not for
