@@ -19,6 +19,7 @@ except ImportError:
 import gradio as gr  # noqa: E402
 
 from tryon import __version__  # noqa: E402
+from tryon.engines import prepare as prepare_engines  # noqa: E402
 from tryon.hub import ModelNotFoundError, resolve  # noqa: E402
 from tryon.ui.design_tab import build_design_tab, new_shopper_id  # noqa: E402
 from tryon.ui.feedback_ui import rate_endpoint  # noqa: E402
@@ -39,10 +40,12 @@ def _generator_available() -> bool:
     return True
 
 
+log.info("try-on engines: %s", prepare_engines())
+
 with gr.Blocks(title="Try-on studio") as demo:
     gr.Markdown(
         f"# Try-on studio\nSee clothes on yourself: upload a selfie (or use the webcam), pick a garment, "
-        f"and press **Try it on**. Runs on the CPU in about a second. Version {__version__}."
+        f"and press **Try it on**. The fast engine runs on the CPU in about a second. Version {__version__}."
     )
     with gr.Tabs() as tabs:
         with gr.Tab("Try-on", id="tryon"):

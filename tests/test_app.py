@@ -19,7 +19,7 @@ def client(app_url):
 def test_endpoints_are_public_and_named(client):
     api = client.view_api(print_info=False, return_format="dict")
     params = [p["parameter_name"] for p in api["named_endpoints"]["/tryon"]["parameters"]]
-    assert params == ["person", "garment", "category"]
+    assert params == ["person", "garment", "category", "engine", "seed", "steps", "guidance"]
     # Helpers (catalog clicks, view updates, tab switches) are not part of the public API.
     assert set(api["named_endpoints"]) == {"/tryon", "/generate", "/restyle", "/recommend", "/for_you", "/rate"}
 
@@ -27,7 +27,7 @@ def test_endpoints_are_public_and_named(client):
 def test_tryon_returns_result_and_mask(client, portraits, catalog_path):
     from gradio_client import handle_file
 
-    image_path, mask_path, result_id = client.predict(handle_file(str(portraits["grace_hopper"])),
+    image_path, mask_path, result_id, engine, notice = client.predict(handle_file(str(portraits["grace_hopper"])),
                                            handle_file(str(catalog_path("tee-red-solid"))), "upper",
                                            api_name="/tryon")  # fmt: skip
     image = np.asarray(Image.open(image_path).convert("RGB"))
@@ -38,6 +38,7 @@ def test_tryon_returns_result_and_mask(client, portraits, catalog_path):
     changed = np.abs(image.astype(int) - before.astype(int)).max(axis=2) > 10
     assert changed[mask < 127].mean() < 0.01  # the mask tells where the picture changed
     assert len(result_id) == 32
+    assert engine == "cpu" and notice == ""  # the only engine here, so no fallback notice
 
 
 def test_bad_input_gives_a_user_error(client, tmp_path, catalog_path):
@@ -79,7 +80,7 @@ def test_several_people_still_give_a_result(client, portraits, catalog_path, tmp
     canvas[128:384, 512:] = big[::2, ::2]
     path = tmp_path / "two.png"
     Image.fromarray(canvas).save(path)
-    image_path, _, _ = client.predict(handle_file(str(path)), handle_file(str(catalog_path("tee-navy-solid"))),
+    image_path, *_ = client.predict(handle_file(str(path)), handle_file(str(catalog_path("tee-navy-solid"))),
                                    "upper", api_name="/tryon")  # fmt: skip
     assert np.asarray(Image.open(image_path)).shape[:2] == (512, 768)
 

@@ -44,7 +44,7 @@ def test_fifty_ratings_survive_a_restart(tmp_path, portraits, catalog_path):
         for i in range(50):
             consent = i % 4 == 0
             if i % 2 == 0:
-                _, _, rid = client.predict(handle_file(str(portraits["astronaut"])),
+                _, _, rid, *_ = client.predict(handle_file(str(portraits["astronaut"])),
                                            handle_file(str(catalog_path("tee-red-solid"))), "upper",
                                            api_name="/tryon")  # fmt: skip
                 reasons = ["seams or halos"] if i % 3 == 0 else []

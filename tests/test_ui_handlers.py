@@ -26,7 +26,8 @@ def test_red_paint_keeps_the_photo(portraits, catalog_path):
     person = load_image(portraits["grace_hopper"])
     garment = load_image(catalog_path("tee-red-solid"))
     editor = _editor_with_paint(person.shape[:2], keep_box=(450, 600, 150, 350))
-    image, mask, result_id, state = tryon_tab.tryon_corrected(editor, garment, "upper", person)
+    image, mask, result_id, engine, notice, state = tryon_tab.tryon_corrected(editor, garment, "upper", person)
+    assert engine == "cpu" and notice == ""
     assert result_id
     assert np.abs(image[460:, 160:340].astype(int) - person[460:, 160:340].astype(int)).max() <= 2
     assert state["result"].image is image
@@ -35,10 +36,10 @@ def test_red_paint_keeps_the_photo(portraits, catalog_path):
 def test_green_paint_extends_the_replaced_area(portraits, catalog_path):
     person = load_image(portraits["astronaut"])
     garment = load_image(catalog_path("tee-navy-solid"))
-    auto, auto_mask, _, _ = tryon_tab.tryon(person, garment, "upper")
+    auto, auto_mask, *_ = tryon_tab.tryon(person, garment, "upper")
     box = (440, 512, 200, 330)  # lower torso, below the garment's hem
     editor = _editor_with_paint(person.shape[:2], add_box=box)
-    _, mask, _, _ = tryon_tab.tryon_corrected(editor, garment, "upper", person)
+    _, mask, *_ = tryon_tab.tryon_corrected(editor, garment, "upper", person)
     y0, y1, x0, x1 = box
     before, after = (auto_mask[y0:y1, x0:x1] > 0).mean(), (mask[y0:y1, x0:x1] > 0).mean()
     assert after > 0.8 and after > before
@@ -59,7 +60,7 @@ def test_missing_inputs_are_user_errors(catalog_path):
 
 def test_show_views_fills_slider_editor_and_gallery(portraits, catalog_path):
     person = load_image(portraits["astronaut"])
-    _, _, _, state = tryon_tab.tryon(person, catalog_path("tee-red-solid"), "upper")
+    *_, state = tryon_tab.tryon(person, catalog_path("tee-red-solid"), "upper")
     slider, editor, gallery = tryon_tab.show_views(state)
     assert slider[0].shape == person.shape and slider[1].shape == person.shape
     assert editor["background"].shape == person.shape

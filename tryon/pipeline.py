@@ -26,21 +26,26 @@ class TryOnResult:
     `layers` gives RGB uint8 pictures for a debug view (key points, regions, warped garment); they are
     drawn on first use, so a caller that does not look at them does not pay for them.
     `timings_ms` gives the time of each stage in milliseconds.
+    Every engine returns this type (see `tryon.engines`); the analysis fields (`body` ... `composite`)
+    are filled by the CPU engine only.
     """
 
     image: np.ndarray  # (H, W, 3) uint8
     mask: np.ndarray  # (H, W) uint8, 255 where the picture changed
     category: str
     person: np.ndarray  # (H, W, 3) uint8, the person photo as processed
-    body: BodyAnalysis
-    garment: GarmentAnalysis
-    warped: WarpedGarment
-    composite: Composite
+    body: BodyAnalysis | None = None
+    garment: GarmentAnalysis | None = None
+    warped: WarpedGarment | None = None
+    composite: Composite | None = None
     timings_ms: dict[str, float] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    engine: str = "cpu"
 
     @functools.cached_property
     def layers(self) -> dict[str, np.ndarray]:
+        if self.body is None or self.warped is None or self.composite is None:
+            return {"changed region": np.repeat(self.mask[..., None], 3, axis=2)}
         return _debug_layers(self.person, self.body, self.warped, self.composite)
 
 

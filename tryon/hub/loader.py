@@ -30,25 +30,43 @@ class ModelNotFoundError(FileNotFoundError):
 
 @dataclass(frozen=True)
 class ModelEntry:
+    """One registered checkpoint: a Hub repository at a pinned revision, and the files the app needs from it.
+
+    `cls` names the model class for `load_model` (Hub-mixin checkpoints); components loaded by other code
+    (diffusers parts, attention weights) leave it empty and only use `resolve`.
+    """
+
     name: str
     repo_id: str
     revision: str
     local: str
-    cls: str
+    cls: str | None = None
+    files: tuple[str, ...] = tuple(FILES)
+    licence: str = ""
 
     def model_class(self):
+        if not self.cls:
+            raise ModelNotFoundError(f"{self.name!r} is a component, not a model class; use resolve({self.name!r}).")
         module, _, attr = self.cls.rpartition(".")
         return getattr(importlib.import_module(module), attr)
+
+    def required(self) -> list[str]:
+        """The files that must be present (the README is optional)."""
+        return [f for f in self.files if f != "README.md"]
 
 
 def registry(path: Path | None = None) -> dict[str, ModelEntry]:
     data = json.loads((path or REGISTRY).read_text())
     return {
-        name: ModelEntry(
-            name=name, repo_id=e["repo_id"], revision=e["revision"], local=e.get("local", name), cls=e["class"]
-        )  # fmt: skip
+        name: ModelEntry(name=name, repo_id=e["repo_id"], revision=e["revision"], local=e.get("local", name),
+                         cls=e.get("class"), files=tuple(e.get("files", FILES)), licence=e.get("licence", ""))
         for name, e in data["models"].items()
-    }
+    }  # fmt: skip
+
+
+def _complete(folder: Path, patterns: list[str]) -> bool:
+    """Every pattern (a path or a glob) matches at least one file in `folder`."""
+    return folder.is_dir() and all(any(p.is_file() for p in folder.glob(pattern)) for pattern in patterns)
 
 
 def resolve(name: str, registry_path: Path | None = None, weights_dir: Path | None = None) -> tuple[Path, str]:
@@ -60,16 +78,19 @@ def resolve(name: str, registry_path: Path | None = None, weights_dir: Path | No
     tried: list[str] = []
     # 1. The repository's own weights/ folder.
     local = (weights_dir or Path(os.environ.get("TRYON_WEIGHTS", WEIGHTS))) / entry.local
-    if (local / "config.json").is_file() and (local / "model.safetensors").is_file():
+    if _complete(local, entry.required()):
         return local, "local"
-    tried.append(f"{local} (no config.json + model.safetensors)")
+    tried.append(f"{local} (missing {' + '.join(entry.required())})")
     from huggingface_hub import snapshot_download
     from huggingface_hub.errors import LocalEntryNotFoundError
 
     # 2. The Hugging Face cache, at the pinned revision.
     try:
-        path = snapshot_download(entry.repo_id, revision=entry.revision, allow_patterns=FILES, local_files_only=True)
-        return Path(path), "cache"
+        path = snapshot_download(entry.repo_id, revision=entry.revision, allow_patterns=list(entry.files),
+                                 local_files_only=True)  # fmt: skip
+        if _complete(Path(path), entry.required()):
+            return Path(path), "cache"
+        tried.append(f"Hugging Face cache {entry.repo_id}@{entry.revision} (incomplete: {path})")
     except (LocalEntryNotFoundError, OSError, ValueError) as e:
         tried.append(f"Hugging Face cache {entry.repo_id}@{entry.revision} ({type(e).__name__})")
     # 3. The Hub (skipped when offline).
@@ -77,14 +98,17 @@ def resolve(name: str, registry_path: Path | None = None, weights_dir: Path | No
         tried.append(f"Hub {entry.repo_id}@{entry.revision} (skipped: HF_HUB_OFFLINE is set)")
     else:
         try:
-            path = snapshot_download(entry.repo_id, revision=entry.revision, allow_patterns=FILES)
-            return Path(path), "hub"
+            path = snapshot_download(entry.repo_id, revision=entry.revision, allow_patterns=list(entry.files))
+            if _complete(Path(path), entry.required()):
+                return Path(path), "hub"
+            tried.append(f"Hub {entry.repo_id}@{entry.revision} (the download lacks {entry.required()})")
         except Exception as e:  # noqa: BLE001 - Hub errors are not OSError subclasses; report every one
             tried.append(f"Hub {entry.repo_id}@{entry.revision} ({type(e).__name__}: {e})")
     raise ModelNotFoundError(
         f"Could not find the checkpoint {name!r}. Tried:\n  - "
         + "\n  - ".join(tried)
-        + f"\nTrain it with `python -m tryon.train ...` into {local}, or connect to the Hub."
+        + (f"\nTrain it with `python -m tryon.train ...` into {local}, or connect to the Hub." if entry.cls else
+           f"\nConnect to the Hub once (it is downloaded into the Hugging Face cache), or copy the files into {local}.")
     )
 
 
