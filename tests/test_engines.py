@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from tests.tiny_catvton import SIZE, tiny_components, tiny_unet, write_release
 
+from tests.tiny_catvton import SIZE, tiny_components, tiny_unet, write_release
 from tryon import TryOnInputError
 from tryon.engines import CpuEngine, EngineError, TryOnRequest, choose, engines, register, run_tryon
 from tryon.engines.catvton import AttentionWeightsError, CatVTONEngine, load_attention_weights, load_components
@@ -101,7 +101,7 @@ def test_frame_crops_to_the_engine_aspect_around_the_mask_and_pastes_back_exactl
     mask[100:300, 300:420] = True
     frame = Frame.around(photo.shape[:2], 3 / 4, focus=mask)
     assert frame.width / frame.height == pytest.approx(3 / 4, abs=0.01)
-    assert frame.x0 <= 300 and frame.x1 >= 420 and 0 <= frame.x0 and frame.x1 <= 500
+    assert frame.x0 <= 300 and frame.x1 >= 420 and frame.x0 >= 0 and frame.x1 <= 500
     cut = frame.take(photo, (128, 96))
     assert cut.shape == (128, 96, 3)
     out = frame.paste_back(photo, np.zeros((128, 96, 3), np.uint8), mask)

@@ -39,8 +39,9 @@ def tiny_vae(seed: int = 0):
 def scheduler_config() -> dict:
     from diffusers import DDIMScheduler
 
-    return dict(DDIMScheduler(num_train_timesteps=1000, beta_schedule="scaled_linear", beta_start=0.00085,
-                              beta_end=0.012, clip_sample=False, set_alpha_to_one=False, steps_offset=1).config)  # fmt: skip
+    scheduler = DDIMScheduler(num_train_timesteps=1000, beta_schedule="scaled_linear", beta_start=0.00085,
+                              beta_end=0.012, clip_sample=False, set_alpha_to_one=False, steps_offset=1)  # fmt: skip
+    return dict(scheduler.config)
 
 
 def tiny_components(seed: int = 0):

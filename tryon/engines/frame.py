@@ -116,7 +116,7 @@ class Frame:
             border = cv2.BORDER_REPLICATE if fill is None else cv2.BORDER_CONSTANT
             value = 0 if fill is None else [fill] * (image.shape[2] if image.ndim == 3 else 1)
             image = cv2.copyMakeBorder(image, *pad, border, value=value)
-        box = image[self.y0 + pad[0]: self.y1 + pad[0], self.x0 + pad[2]: self.x1 + pad[2]]
+        box = image[self.y0 + pad[0] : self.y1 + pad[0], self.x0 + pad[2] : self.x1 + pad[2]]
         interpolation = cv2.INTER_AREA if box.shape[0] > out_size[0] else cv2.INTER_CUBIC
         if nearest:
             interpolation = cv2.INTER_NEAREST
@@ -130,7 +130,7 @@ class Frame:
         sx0, sy0 = max(0, -self.x0), max(0, -self.y0)
         dx0, dy0, dx1, dy1 = max(0, self.x0), max(0, self.y0), min(w, self.x1), min(h, self.y1)
         placed = photo.copy()
-        placed[dy0:dy1, dx0:dx1] = full[sy0: sy0 + dy1 - dy0, sx0: sx0 + dx1 - dx0]
+        placed[dy0:dy1, dx0:dx1] = full[sy0 : sy0 + dy1 - dy0, sx0 : sx0 + dx1 - dx0]
         inside = mask > 0
         alpha = np.minimum(feather(inside.astype(np.float32), soft) * 2, 1.0) * inside
         alpha = alpha[..., None]

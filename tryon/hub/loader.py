@@ -69,6 +69,10 @@ def _complete(folder: Path, patterns: list[str]) -> bool:
     return folder.is_dir() and all(any(p.is_file() for p in folder.glob(pattern)) for pattern in patterns)
 
 
+_HINT_MODEL = "\nTrain it with `python -m tryon.train ...` into {local}, or connect to the Hub."
+_HINT_COMPONENT = "\nConnect to the Hub once (files go to the Hugging Face cache), or copy the files into {local}."
+
+
 def resolve(name: str, registry_path: Path | None = None, weights_dir: Path | None = None) -> tuple[Path, str]:
     """The folder holding `name`'s checkpoint and where it came from ("local", "cache" or "hub")."""
     entries = registry(registry_path)
@@ -107,8 +111,7 @@ def resolve(name: str, registry_path: Path | None = None, weights_dir: Path | No
     raise ModelNotFoundError(
         f"Could not find the checkpoint {name!r}. Tried:\n  - "
         + "\n  - ".join(tried)
-        + (f"\nTrain it with `python -m tryon.train ...` into {local}, or connect to the Hub." if entry.cls else
-           f"\nConnect to the Hub once (it is downloaded into the Hugging Face cache), or copy the files into {local}.")
+        + (_HINT_MODEL if entry.cls else _HINT_COMPONENT).format(local=local)
     )
 
 

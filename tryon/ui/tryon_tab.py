@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 ADD_COLOUR = "#22c55e"  # painted green: the garment must cover this
 KEEP_COLOUR = "#ef4444"  # painted red: keep this as it is
 
-_pipeline: TryOnPipeline | None = None
+PROGRESS = gr.Progress(track_tqdm=True)  # diffusion engines report their denoising steps through tqdm
 
 
 def pipeline() -> TryOnPipeline:
@@ -43,7 +43,7 @@ def _runner(engine_name: str, request: TryOnRequest):
 
 def tryon(person: np.ndarray | None, garment: np.ndarray | None, category: str, engine: str = "auto",
           seed: float = 42, steps: float = 50, guidance: float = 2.5, request: gr.Request = None,
-          progress=gr.Progress(track_tqdm=True)):  # fmt: skip
+          progress=PROGRESS):  # fmt: skip
     """Dress the person in the garment. Returns the result image, the changed-region mask, a result id
     (to rate the result with /rate), the engine that made it, and a notice when it is not the one asked for.
     engine: "auto" (the best available), "cpu" or "catvton"; seed, steps and guidance steer diffusion engines."""
@@ -54,7 +54,7 @@ def tryon(person: np.ndarray | None, garment: np.ndarray | None, category: str, 
 
 def tryon_corrected(editor: dict | None, garment: np.ndarray | None, category: str, person: np.ndarray | None,
                     engine: str = "auto", seed: float = 42, steps: float = 50, guidance: float = 2.5,
-                    request: gr.Request = None, progress=gr.Progress(track_tqdm=True)):  # fmt: skip
+                    request: gr.Request = None, progress=PROGRESS):  # fmt: skip
     """Run again with the painted corrections (green: must be replaced, red: keep)."""
     if person is None:
         raise gr.Error("Upload your photo first.")

@@ -66,7 +66,7 @@ def _strip(key: str) -> str:
         changed = False
         for prefix in PREFIXES:
             if key.startswith(prefix):
-                key, changed = key[len(prefix):], True
+                key, changed = key[len(prefix) :], True
     for old, new in LEGACY_NAMES.items():
         key = re.sub(rf"(^|\.){old}\.", rf"\g<1>{new}.", key)
     return key
