@@ -29,6 +29,13 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--category", default="upper", choices=["upper", "lower", "dress"])
     t.add_argument("--out", required=True, help="where to write the result PNG")
     t.add_argument("--mask-out", default=None, help="optional: where to write the changed-region mask PNG")
+    c = sub.add_parser("selfcheck", help="check that an engine can run here: weights, one short try-on, timing")
+    c.add_argument("--engine", default="catvton", choices=["catvton", "cpu"])
+    c.add_argument("--steps", type=int, default=4, help="denoising steps for the test run (diffusion engines)")
+    c.add_argument("--weights", default=None, choices=["mix", "vitonhd", "dresscode"],
+                   help="which CatVTON attention weights (default: TRYON_CATVTON_WEIGHTS or mix)")  # fmt: skip
+    c.add_argument("--allow-cpu", action="store_true", help="run CatVTON on the CPU (very slow; for debugging)")
+    c.add_argument("--out", default="selfcheck.png", help="where to write person | garment | result")
     g = sub.add_parser("generate", help="draw a product image from design attributes")
     g.add_argument("--kind", default="tee", help="tee, longsleeve, tank, trousers, shorts, skirt, dress")
     g.add_argument("--pattern", default="solid", help="solid, stripes, checks, dots, zigzag")
@@ -72,6 +79,37 @@ def _generate(args) -> int:
     return 0
 
 
+def _selfcheck(args) -> int:
+    """Prints one line per check and a JSON summary; exit 0 when all pass, 1 when a check fails,
+    2 when the engine cannot run here (the reason is printed)."""
+    from tryon.engines import CpuEngine, EngineError
+
+    if args.engine == "cpu":
+        engine = CpuEngine()
+    else:
+        from tryon.engines.catvton import CatVTONEngine
+
+        os.environ["TRYON_ENGINES"] = "catvton"  # asking for the self-check is opting in
+        if args.allow_cpu:
+            os.environ["TRYON_CATVTON_ALLOW_CPU"] = "1"
+        engine = CatVTONEngine(variant=args.weights)
+    from tryon.selfcheck import run_selfcheck
+
+    try:
+        with _native_stderr_silenced():
+            report = run_selfcheck(engine, steps=args.steps, out=args.out)
+    except EngineError as e:
+        print(f"error: {e}".replace("\n", " "), file=sys.stderr)
+        return 2
+    for name, ok in report.checks.items():
+        print(f"{'PASS' if ok else 'FAIL'}  {name}")
+    if "reason" in report.details:
+        print(f"error: {report.details['reason']}", file=sys.stderr)
+        return 2
+    print(json.dumps({"engine": report.engine, "ok": report.ok, **report.details}, default=str))
+    return 0 if report.ok else 1
+
+
 def _resolve_garment(value: str):
     from tryon.catalog import catalog_image_path, get_item
 
@@ -107,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "generate":
         return _generate(args)
+    if args.command == "selfcheck":
+        return _selfcheck(args)
     if args.command == "tryon":
         try:
             with _native_stderr_silenced():

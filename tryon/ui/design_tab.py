@@ -40,7 +40,7 @@ def available_generators() -> list[str]:
 
     names = []
     for name, entry in registry().items():
-        if entry.cls.endswith("GarmentGenerator"):
+        if (entry.cls or "").endswith("GarmentGenerator"):
             try:
                 resolve(name)
                 names.append(name)
