@@ -341,14 +341,15 @@ def _drop_inside_back(image: np.ndarray, mask: np.ndarray, kps: dict[str, np.nda
     top = int(np.argmax(mask[:, xr : xl + 1].any(axis=1)))
     depth = int(0.9 * (xl - xr))
     y1 = min(mask.shape[0], top + depth)
-    zone = np.zeros(mask.shape, bool)
-    zone[top:y1, xr : xl + 1] = True
-    zone &= mask
+    box = (slice(top, y1), slice(xr, xl + 1))  # the work is done in the zone's box
+    zone = mask[box]
     # The garment's main fabric: its median colour (a print's colours are the minority).
-    sample = image[mask][:: max(1, int(mask.sum()) // 4000)]
+    step = max(1, int(np.sqrt(mask.size / 4000)))
+    sample = image[::step, ::step][mask[::step, ::step]]
+    if len(sample) < 20 or zone.sum() < 20:
+        return mask, kps
     fabric = np.median(cv2.cvtColor(sample[None], cv2.COLOR_RGB2LAB)[0].astype(np.float32), axis=0)
-    lab = np.zeros(image.shape, np.float32)
-    lab[top:y1, xr : xl + 1] = cv2.cvtColor(np.ascontiguousarray(image[top:y1, xr : xl + 1]), cv2.COLOR_RGB2LAB)
+    lab = cv2.cvtColor(np.ascontiguousarray(image[box]), cv2.COLOR_RGB2LAB).astype(np.float32)
     # The inside is the same fabric in shadow: darker, and with the fabric's hue or greyer (a shadow
     # desaturates), not another colour (a print's dark flowers on a white tee are not the inside).
     ab = lab[..., 1:] - 128.0
@@ -363,8 +364,8 @@ def _drop_inside_back(image: np.ndarray, mask: np.ndarray, kps: dict[str, np.nda
         x, y, bw, bh, area = stats[i]
         # Large, wide, starting just under the back collar and ending above the zone's bottom (a print's
         # dark spot, or a dark front below a light collar, is not all of these).
-        if area >= 0.06 * zone.sum() and bw >= 0.3 * (xl - xr) and y <= top + 0.2 * depth and y + bh < y1 - 1:
-            inside |= labels == i
+        if area >= 0.06 * zone.sum() and bw >= 0.3 * (xl - xr) and y <= 0.2 * depth and y + bh < y1 - top - 1:
+            inside[box] |= labels == i
     if not inside.any():
         return mask, kps
     cols = np.nonzero(inside.any(axis=0))[0]

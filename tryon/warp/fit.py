@@ -211,7 +211,9 @@ def _fit_sides_to_body(maps, torso_mask: np.ndarray, body: BodyAnalysis, f: _Fra
     for side in ("left", "right"):
         pts = [f.sk[f"{side}_shoulder"], f.sk[f"{side}_elbow"], f.sk[f"{side}_wrist"]]
         arms |= M.band((h, w), pts, ARM_RADIUS * S * 1.1)
-    outline = (body.person > 0.5) & ~arms & (body.hands < 0.5)
+    outline = np.zeros((h, w), bool)
+    rows = slice(max(0, int(armpit_y)), int(ys[-1]) + 1)
+    outline[rows] = (body.person[rows] > 0.5) & ~arms[rows] & (body.hands[rows] < 0.5)
     slope = f.down[0] / f.down[1]  # the centre line's x shift per row
     scale = np.ones((h, 2), np.float32)  # per row: sampling scale left and right of the centre line
     ramp = 0.15 * S
@@ -229,14 +231,17 @@ def _fit_sides_to_body(maps, torso_mask: np.ndarray, body: BodyAnalysis, f: _Fra
     scale = cv2.GaussianBlur(scale, (1, 0), sigmaX=0, sigmaY=max(1.0, 0.04 * S))
     if np.all(scale > 0.999):
         return maps
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    # Only the rows that change are remapped.
+    changed = np.nonzero((scale < 0.999).any(axis=1))[0]
+    y0, y1 = int(changed[0]), int(changed[-1]) + 1
+    yy, xx = np.mgrid[y0:y1, 0:w].astype(np.float32)
     xc_rows = (centre[0] + (yy[:, :1] - centre[1]) * slope).astype(np.float32)
     offset = xx - xc_rows
-    src_x = xc_rows + offset * np.where(offset < 0, scale[:, :1], scale[:, 1:])
-    map_x, map_y = maps
-    new_x = cv2.remap(map_x, src_x, yy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=-1)
-    new_y = cv2.remap(map_y, src_x, yy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=-1)
-    return new_x, new_y
+    src_x = xc_rows + offset * np.where(offset < 0, scale[y0:y1, :1], scale[y0:y1, 1:])
+    map_x, map_y = maps[0].copy(), maps[1].copy()
+    for m in (map_x, map_y):
+        m[y0:y1] = cv2.remap(m, src_x, yy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=-1)
+    return map_x, map_y
 
 
 MAX_WIDEN = 1.4  # the most a row of the garment's body is widened to reach the wearer's outline
