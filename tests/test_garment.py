@@ -100,3 +100,37 @@ def test_white_tee_with_print_on_cream_backdrop():
     assert iou(analysis.mask > 0.5, truth) > 0.9
     kps = analysis.keypoints
     assert kps["left_armpit"][0] - kps["right_armpit"][0] > 0.3 * w  # not collapsed onto the print
+
+
+def test_inside_back_seen_through_the_neck_is_not_garment():
+    """Ghost-mannequin photos show the inside of the back, in shadow and with a label, above the front
+    neckline; pasted on a person it was a dark patch under the chin (failure mode 4 of issue 3)."""
+    item = get_item("tee-navy-solid")
+    rendered = render_garment(item.design)
+    truth = rendered.keypoints
+    image = rendered.image.copy()
+    mask = rendered.mask.copy()
+    xr, xl = int(truth["neck_right"][0]), int(truth["neck_left"][0])
+    corner_y = int(min(truth["neck_right"][1], truth["neck_left"][1]))
+    fabric = np.median(image[mask], axis=0)
+    collar = 10
+    # The neck opening, column by column down to the front neckline, becomes the back: a collar band in
+    # the fabric's colour on top, then the inside in shadow, with a light label.
+    inside = np.zeros_like(mask)
+    for x in range(xr + 3, xl - 2):
+        front_top = int(np.argmax(mask[:, x]))
+        image[corner_y : corner_y + collar, x] = fabric
+        inside[corner_y + collar : front_top, x] = True
+        mask[corner_y:front_top, x] = True
+    image[inside] = (fabric * 0.45).astype(np.uint8)
+    ys, xs = np.nonzero(inside)
+    cy, cx = int(ys.min()) + 6, int(xs.mean())
+    image[cy : cy + 14, cx - 20 : cx + 20] = (235, 235, 230)  # the label
+    assert inside.sum() > 2000, "the rendered tee needs a neck opening for this test"
+    analysis = analyze_garment(image, "upper")
+    assert (analysis.mask[inside] > 0.5).mean() < 0.1
+    assert (analysis.mask[cy : cy + 14, cx - 20 : cx + 20] > 0.5).mean() < 0.1  # the label went with it
+    # The neckline's front is the front fabric's top edge, not the back collar.
+    assert abs(analysis.keypoints["neck_front"][1] - truth["neck_front"][1]) < 0.02 * image.shape[0]
+    # The front stays whole.
+    assert iou(analysis.mask > 0.5, rendered.mask) > 0.93

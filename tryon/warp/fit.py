@@ -125,6 +125,15 @@ def _warp_top(garment: GarmentAnalysis, body: BodyAnalysis) -> WarpedGarment:
             drop = float((t[f"{side}_hem"] - centre) @ f.down)
             if drop > longest:
                 t[f"{side}_hem"] = t[f"{side}_hem"] - f.down * (drop - longest)
+    # The shoulder seams lie on the shoulders' outline, which is about 0.15 S above the joints: lower, the
+    # old top's shoulders stay visible above the new one and are filled with skin (an off-shoulder look).
+    lifts = [_shoulder_lift(body, t[f"{side}_shoulder"], S) for side in ("left", "right")]
+    found = [v for v in lifts if v is not None]
+    neck_lift = float(np.mean(found)) if found else 0.0
+    for side, lift in zip(("left", "right"), lifts, strict=True):
+        t[f"{side}_shoulder"] = t[f"{side}_shoulder"] - f.down * (neck_lift if lift is None else lift)
+    for name in ("neck_left", "neck_right", "neck_front"):
+        t[name] = t[name] - f.down * neck_lift
     for side in ("left", "right"):
         t[f"{side}_armpit"] = place(t[f"{side}_armpit"], 0.58 * S)  # the side seam reaches under the arm
         t[f"{side}_hem"] = place(t[f"{side}_hem"], hip_half * (1.05 if garment.category == "upper" else 1.1))
@@ -143,7 +152,11 @@ def _warp_top(garment: GarmentAnalysis, body: BodyAnalysis) -> WarpedGarment:
     torso_mask = garment.mask.copy()
     for sleeve in garment.sleeves.values():
         torso_mask[sleeve] = 0
-    layers = [("torso", (torso_mask, tps_map(params, size, region)))]
+    torso_map = tps_map(params, size, region)
+    if garment.category == "upper":
+        armpit_y = max(float(t["left_armpit"][1]), float(t["right_armpit"][1]))
+        torso_map = _fit_sides_to_body(torso_map, torso_mask, body, f, centre, armpit_y)
+    layers = [("torso", (torso_mask, torso_map))]
     # 3. Sleeves follow the arms.
     for side, sign in (("left", 1.0), ("right", -1.0)):
         if side not in garment.sleeves or f"{side}_cuff" not in g:
@@ -176,6 +189,78 @@ def _warp_top(garment: GarmentAnalysis, body: BodyAnalysis) -> WarpedGarment:
     }
     colour, alpha, parts = _combine(size, garment.image, layers, near_body)
     return WarpedGarment(colour=colour, alpha=alpha, parts=parts, targets=t)
+
+
+def _fit_sides_to_body(maps, torso_mask: np.ndarray, body: BodyAnalysis, f: _Frame, centre: np.ndarray,
+                       armpit_y: float):  # fmt: skip
+    """Widen the garment's body, row by row below the armpits, to the wearer's outline.
+
+    A spline through a few key points gives a straight-sided, boxy body; where the wearer (or the old
+    top) is wider, the old top would show at the sides and be filled with skin or backdrop. Each half
+    of each row is stretched away from the centre line until the garment's side reaches the outline
+    (the silhouette without the arms), never more than `MAX_WIDEN` times. A garment wider than the
+    body keeps its width (a loose top stays loose).
+    """
+    h, w = body.size
+    S = f.S
+    alpha = sample_mask(torso_mask, maps) > 0.5
+    ys = np.nonzero(alpha.any(axis=1))[0]
+    if len(ys) == 0 or abs(f.down[1]) < 0.5:
+        return maps
+    arms = np.zeros((h, w), bool)
+    for side in ("left", "right"):
+        pts = [f.sk[f"{side}_shoulder"], f.sk[f"{side}_elbow"], f.sk[f"{side}_wrist"]]
+        arms |= M.band((h, w), pts, ARM_RADIUS * S * 1.1)
+    outline = np.zeros((h, w), bool)
+    rows = slice(max(0, int(armpit_y)), int(ys[-1]) + 1)
+    outline[rows] = (body.person[rows] > 0.5) & ~arms[rows] & (body.hands[rows] < 0.5)
+    slope = f.down[0] / f.down[1]  # the centre line's x shift per row
+    scale = np.ones((h, 2), np.float32)  # per row: sampling scale left and right of the centre line
+    ramp = 0.15 * S
+    for y in range(max(0, int(armpit_y)), int(ys[-1]) + 1):
+        xc = int(round(centre[0] + (y - centre[1]) * slope))
+        if not (0 < xc < w - 1) or not alpha[y, xc]:
+            continue
+        weight = min(1.0, (y - armpit_y) / ramp)
+        for k, (g_row, b_row) in enumerate(((alpha[y, xc::-1], outline[y, xc::-1]), (alpha[y, xc:], outline[y, xc:]))):
+            g_len = int(np.argmin(g_row)) if not g_row.all() else len(g_row)
+            b_len = int(np.argmin(b_row)) if not b_row.all() else len(b_row)
+            if b_len > g_len > 0:
+                target = min(b_len, MAX_WIDEN * g_len)
+                scale[y, k] = 1 + (g_len / target - 1) * weight
+    scale = cv2.GaussianBlur(scale, (1, 0), sigmaX=0, sigmaY=max(1.0, 0.04 * S))
+    if np.all(scale > 0.999):
+        return maps
+    # Only the rows that change are remapped.
+    changed = np.nonzero((scale < 0.999).any(axis=1))[0]
+    y0, y1 = int(changed[0]), int(changed[-1]) + 1
+    yy, xx = np.mgrid[y0:y1, 0:w].astype(np.float32)
+    xc_rows = (centre[0] + (yy[:, :1] - centre[1]) * slope).astype(np.float32)
+    offset = xx - xc_rows
+    src_x = xc_rows + offset * np.where(offset < 0, scale[y0:y1, :1], scale[y0:y1, 1:])
+    map_x, map_y = maps[0].copy(), maps[1].copy()
+    for m in (map_x, map_y):
+        m[y0:y1] = cv2.remap(m, src_x, yy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=-1)
+    return map_x, map_y
+
+
+MAX_WIDEN = 1.4  # the most a row of the garment's body is widened to reach the wearer's outline
+
+
+def _shoulder_lift(body: BodyAnalysis, point: np.ndarray, S: float) -> float | None:
+    """How far (pixels, >= 0) to raise a garment's shoulder point so that it reaches the top of the body's
+    outline (the silhouette without face and hair) above it; None when no outline top is found there."""
+    h, w = body.size
+    x, y = int(round(point[0])), float(point[1])
+    y0, y1 = int(max(0, y - 0.45 * S)), int(min(h, y + 0.1 * S))
+    if not 0 <= x < w or y1 <= y0:
+        return None
+    outline = (body.person[y0:y1, max(0, x - 1) : x + 2] > 0.5) & (body.face[y0:y1, max(0, x - 1) : x + 2] < 0.5)
+    outline &= body.hair[y0:y1, max(0, x - 1) : x + 2] < 0.5
+    rows = np.nonzero(outline.any(axis=1))[0]
+    if not len(rows) or rows[0] == 0:  # an outline that starts above the window is the neck or the head
+        return None
+    return float(np.clip(y - (y0 + rows[0]) - 0.01 * S, 0.0, 0.35 * S))  # a little inside the outline
 
 
 def _near(person: np.ndarray, margin: float) -> np.ndarray:

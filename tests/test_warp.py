@@ -1,0 +1,119 @@
+"""Warping a garment onto a synthetic body whose outline is known exactly."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from tryon import masks as M
+from tryon.catalog import get_item, render_garment
+from tryon.garment import analyze_garment
+from tryon.perception.body import POSE_INDEX, BodyAnalysis, ColourModel, Skeleton
+from tryon.perception.estimate import ARM_RADIUS
+from tryon.warp import warp_garment
+
+H, W = 1024, 768
+S = 200.0  # shoulder joints 200 px apart
+SHOULDER_Y = 300.0
+OUTLINE_ABOVE_JOINTS = 0.15 * S  # measured on the real photos: the shoulders' outline is ~0.15 S above the joints
+TORSO_HALF = 0.72 * S  # a wide torso (or a loose old top): wider than a tee's body warped by its key points
+
+
+def synthetic_body() -> BodyAnalysis:
+    """A front-facing person: head, neck, sloping shoulders above the joints, a wide torso, arms held a little
+    away from it."""
+    cx = W / 2
+    pts = {name: np.zeros(2) for name in POSE_INDEX}
+    pts.update({
+        "nose": np.array([cx, 170.0]), "left_eye": np.array([cx + 20, 150.0]), "right_eye": np.array([cx - 20, 150.0]),
+        "left_ear": np.array([cx + 45, 160.0]), "right_ear": np.array([cx - 45, 160.0]),
+        "mouth_left": np.array([cx + 12, 200.0]), "mouth_right": np.array([cx - 12, 200.0]),
+        "left_shoulder": np.array([cx + S / 2, SHOULDER_Y]), "right_shoulder": np.array([cx - S / 2, SHOULDER_Y]),
+        "left_elbow": np.array([cx + S / 2 + 90, 490.0]), "right_elbow": np.array([cx - S / 2 - 90, 490.0]),
+        "left_wrist": np.array([cx + S / 2 + 130, 660.0]), "right_wrist": np.array([cx - S / 2 - 130, 660.0]),
+        "left_hip": np.array([cx + 60, 610.0]), "right_hip": np.array([cx - 60, 610.0]),
+        "left_knee": np.array([cx + 60, 860.0]), "right_knee": np.array([cx - 60, 860.0]),
+        "left_ankle": np.array([cx + 60, 1100.0]), "right_ankle": np.array([cx - 60, 1100.0]),
+    })  # fmt: skip
+    vis = {name: 1.0 for name in POSE_INDEX}
+    for name in ("left_knee", "right_knee", "left_ankle", "right_ankle"):
+        vis[name] = 0.0
+    skeleton = Skeleton(points=pts, visibility=vis, estimated=frozenset({"left_knee", "right_knee", "left_ankle",
+                                                                         "right_ankle"}))  # fmt: skip
+    size = (H, W)
+    face = np.zeros(size, np.uint8)
+    cv2.ellipse(face, (int(cx), 170), (60, 80), 0, 0, 360, 1, -1)
+    face = face.astype(bool)
+    top = SHOULDER_Y - OUTLINE_ABOVE_JOINTS
+    torso = M.polygon(size, np.array([
+        [cx - 0.3 * S, top - 0.15 * S], [cx + 0.3 * S, top - 0.15 * S],  # the base of the neck
+        [cx + 0.62 * S, top], [cx + TORSO_HALF, SHOULDER_Y + 0.5 * S], [cx + TORSO_HALF, 700],
+        [cx - TORSO_HALF, 700], [cx - TORSO_HALF, SHOULDER_Y + 0.5 * S], [cx - 0.62 * S, top],
+    ]))  # fmt: skip
+    neck = M.band(size, [np.array([cx, 200.0]), np.array([cx, top])], 0.2 * S)
+    arms = np.zeros(size, bool)
+    for side in ("left", "right"):
+        arms |= M.band(size, [pts[f"{side}_shoulder"], pts[f"{side}_elbow"], pts[f"{side}_wrist"]], ARM_RADIUS * S)
+    person = face | neck | torso | arms
+    rows = np.arange(H)[:, None]
+    upper = torso & (rows > top + 0.1 * S) & (rows < 620)
+    lower = person & (rows >= 620) & ~arms
+    skin = person & ~upper & ~lower
+    f = lambda m: m.astype(np.float32)  # noqa: E731
+    return BodyAnalysis(
+        size=size, skeleton=skeleton, person=f(person), face=f(face), face_box=(int(cx) - 60, 90, int(cx) + 60, 250),
+        hair=f(np.zeros(size, bool)), hands=f(np.zeros(size, bool)), skin=f(skin), upper_clothes=f(upper),
+        lower_clothes=f(lower), feet=f(np.zeros(size, bool)), waist_y=620.0, hip_half_width=0.75 * S,
+        skin_colour=ColourModel(mean=np.array([170.0, 145.0, 145.0]), std=np.array([20.0, 5.0, 6.0])),
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def body() -> BodyAnalysis:
+    return synthetic_body()
+
+
+@pytest.mark.parametrize("item_id", ["tee-navy-solid", "tank-black-solid", "longsleeve-grey-solid"])
+def test_shoulder_seams_lie_on_the_shoulders_outline(body, item_id):
+    """Seams at the joints left the old top's shoulders above the new one, filled with skin: an
+    off-shoulder look on every photo (issue 3, failure mode 1)."""
+    item = get_item(item_id)
+    warped = warp_garment(analyze_garment(render_garment(item.design).image, "upper"), body)
+    outline = (body.person > 0.5) & (body.face < 0.5)
+    for side in ("left", "right"):
+        p = warped.targets[f"{side}_shoulder"]
+        top = np.argmax(outline[:, int(round(p[0]))])
+        assert abs(p[1] - top) < 0.05 * S, f"{side} shoulder seam {p[1] - top:+.0f} px from the outline"
+
+
+@pytest.mark.parametrize("item_id", ["tee-navy-solid", "tank-black-solid", "longsleeve-grey-solid"])
+def test_garment_body_reaches_the_wearers_sides(body, item_id):
+    """A spline through a few key points gave a straight, narrow body: the old top showed at the sides
+    and was filled with backdrop or skin (issue 3: halos and fill patches, boxy tops)."""
+    item = get_item(item_id)
+    warped = warp_garment(analyze_garment(render_garment(item.design).image, "upper"), body)
+    torso = warped.parts["torso"] > 0.5
+    armpit_y = max(warped.targets["left_armpit"][1], warped.targets["right_armpit"][1])
+    hem_y = np.nonzero(torso.any(axis=1))[0][-1]
+    rows = range(int(armpit_y + 0.3 * S), int(min(hem_y, 700) - 0.1 * S))
+    assert len(rows) > 50
+    # The visible sides: the torso's outline, or the inner edge of an arm hanging against it.
+    sk = body.skeleton
+    arms = np.zeros(body.size, bool)
+    for side in ("left", "right"):
+        arms |= M.band(body.size, [sk[f"{side}_shoulder"], sk[f"{side}_elbow"], sk[f"{side}_wrist"]],
+                       1.25 * ARM_RADIUS * S)  # fmt: skip
+    visible = (body.person > 0.5) & ~arms
+    short = []
+    for y in rows:
+        xs = np.nonzero(torso[y])[0]
+        run = np.nonzero(visible[y])[0]
+        left_run = run[run < W / 2]
+        right_run = run[run > W / 2]
+        # The run around the centre: from the last gap on the left to the first gap on the right.
+        lo = left_run[np.nonzero(np.diff(left_run) > 1)[0][-1] + 1] if np.any(np.diff(left_run) > 1) else left_run[0]
+        hi = right_run[np.nonzero(np.diff(right_run) > 1)[0][0]] if np.any(np.diff(right_run) > 1) else right_run[-1]
+        short.append(max(xs.min() - lo, hi - xs.max()))
+    # The sides stay within a few pixels of the outline on (almost) every row.
+    assert np.percentile(short, 90) < 0.03 * S, f"garment short of the outline by {np.percentile(short, 90):.0f} px"
