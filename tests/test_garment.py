@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
@@ -134,3 +135,36 @@ def test_inside_back_seen_through_the_neck_is_not_garment():
     assert abs(analysis.keypoints["neck_front"][1] - truth["neck_front"][1]) < 0.02 * image.shape[0]
     # The front stays whole.
     assert iou(analysis.mask > 0.5, rendered.mask) > 0.93
+
+
+def _hanging_sleeve_shirt() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A long-sleeve shirt photographed with its sleeves hanging beside the body, a narrow gap between.
+
+    Returns the photo, the body's true mask and the sleeves' true mask.
+    """
+    h, w = 1024, 768
+    body = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(body, [np.array([[300, 100], [468, 100], [560, 150], [560, 820], [208, 820], [208, 150]])], 1)
+    sleeves = np.zeros((h, w), np.uint8)
+    for sgn in (-1, 1):
+        xs = [384 + sgn * 176, 384 + sgn * 280, 384 + sgn * 290, 384 + sgn * 190, 384 + sgn * 188]
+        poly = np.array([[xs[0], 150], [xs[1], 200], [xs[2], 880], [xs[3], 880], [xs[4], 380]])
+        cv2.fillPoly(sleeves, [poly], 1)
+    sleeves &= ~cv2.dilate(body, np.ones((15, 15), np.uint8)) | (np.arange(h)[:, None] < 380)
+    shirt = (body | sleeves).astype(bool)
+    image = np.full((h, w, 3), 250, np.uint8)
+    image[shirt] = (205, 120, 140)
+    return image, body.astype(bool), sleeves.astype(bool) & ~body.astype(bool)
+
+
+def test_sleeves_hanging_beside_the_body_are_found():
+    image, body, sleeves = _hanging_sleeve_shirt()
+    g = analyze_garment(image, "upper")
+    assert set(g.sleeves) == {"left", "right"}
+    for side, sgn in (("left", 1), ("right", -1)):
+        part = g.sleeves[side]
+        # The sleeve, not the body's side: almost all of it lies outside the body.
+        assert (part & body).sum() < 0.1 * part.sum(), side
+        assert (part & sleeves).sum() > 0.6 * (sleeves & (np.sign(np.arange(768) - 384) == sgn)).sum(), side
+        assert g.keypoints[f"{side}_cuff"][1] > 700, side  # the cuff at the sleeve's far end
+    assert abs(g.keypoints["left_armpit"][0] - 560) < 30 and abs(g.keypoints["right_armpit"][0] - 208) < 30

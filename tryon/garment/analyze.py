@@ -228,14 +228,16 @@ def _upper_keypoints(mask: np.ndarray):
         seg = _segment_around(mask[y], cx)
         if seg:
             seg_l[y], seg_r[y] = seg
-    lower = range(top + int(0.7 * gh), bottom - max(2, int(0.03 * gh)))
+    # (The upper quartile: a tie or the crotch of a bodysuit hangs below the hem as a narrow piece.)
+    lower = range(top + int(0.55 * gh), bottom - max(2, int(0.03 * gh)))
     widths = [seg_r[y] - seg_l[y] for y in lower if seg_l[y] >= 0]
-    body_w = float(np.median(widths)) if widths else float(w / 3)
+    body_w = float(np.percentile(widths, 75)) if widths else float(w / 3)
     # 2. Armpits: going down from the top, the end of the first block of rows where the piece around the
     # centre (body and sleeves still joined) is much wider than the body; below it the sleeves separate.
     wide = (seg_r - seg_l) > body_w * 1.25
     armpit_y = top + int(0.3 * gh)
     sleeves_found = False
+    hanging = None
     y = top + int(0.05 * gh)
     while y < top + int(0.5 * gh) and not wide[y]:
         y += 1
@@ -245,6 +247,12 @@ def _upper_keypoints(mask: np.ndarray):
         armpit_y = y
         sleeves_found = True
     else:
+        hanging = _hanging_sleeve_edges(mask, cx, top, bottom, left_ext, right_ext)
+        if hanging is not None:
+            xl, xr = hanging
+            body_w = xr - xl
+            sleeves_found = True
+    if not sleeves_found:
         # Sleeveless: the armholes end where the garment reaches its full body width.
         mid = [right_ext[y] - left_ext[y] for y in range(top + int(0.35 * gh), top + int(0.65 * gh))]
         full = 0.95 * float(np.median(mid)) if mid else body_w
@@ -254,7 +262,9 @@ def _upper_keypoints(mask: np.ndarray):
         armpit_y = y
     # Body edges below the armpits: median of the rows there (the widest rows are sleeves or ties).
     below = range(min(bottom, armpit_y + int(0.05 * gh)), min(bottom, armpit_y + int(0.25 * gh)))
-    if sleeves_found:
+    if hanging is not None:
+        armpit_y = top + int(0.3 * gh)  # (found below, from the body's width)
+    elif sleeves_found:
         xl = float(np.median([seg_l[y] for y in below if seg_l[y] >= 0] or [cx - body_w / 2]))
         xr = float(np.median([seg_r[y] for y in below if seg_r[y] >= 0] or [cx + body_w / 2]))
     else:
@@ -262,7 +272,9 @@ def _upper_keypoints(mask: np.ndarray):
         xr = float(np.median([right_ext[y] for y in below if right_ext[y] >= 0] or [cx + body_w / 2]))
     if xr - xl > 1.3 * body_w or xr - xl < 0.6 * body_w:
         xl, xr = cx - body_w / 2, cx + body_w / 2
-    if sleeves_found:
+    if hanging is not None:
+        armpit_y = int(top + 0.75 * body_w)
+    elif sleeves_found:
         # Mask clean-up closes the narrow tip of the gap between sleeve and body, so the gap is found
         # too low; its true top is where the sleeve's inner edge and the body's side edge meet.
         armpit_y = _refine_armpit(mask, armpit_y, int(xl), int(xr), top, gh)
@@ -315,6 +327,56 @@ def _upper_keypoints(mask: np.ndarray):
             half_widths[side] = half
             sleeves[side] = part
     return kps, sleeves, half_widths
+
+
+def _hanging_sleeve_edges(mask, cx: int, top: int, bottom: int, left_ext, right_ext):
+    """The body's side columns (xl, xr) of a top whose sleeves hang beside the body, or None.
+
+    Such a top has no row where the sleeves stick out past the body, so the width profile cannot
+    split them. It differs from a sleeveless top at the shoulders: it is almost at its full width
+    just below the collar, where a sleeveless top still has its armholes. The body's sides are the
+    inner edges of the gaps between sleeve and body, or of the cuffs just below the body's hem;
+    a side where neither shows mirrors the other, and with neither the body takes the usual share.
+    """
+    gh = bottom - top + 1
+    mid = [right_ext[y] - left_ext[y] for y in range(top + int(0.35 * gh), top + int(0.65 * gh))]
+    full = float(np.median(mid)) if mid else 0.0
+    collar = right_ext[top + int(0.12 * gh)] - left_ext[top + int(0.12 * gh)]
+    if full <= 0 or collar < 0.75 * full:
+        return None
+    inner: dict[int, list[tuple[int, int]]] = {-1: [], 1: []}  # side (-1: image left) -> (row, body edge)
+    gap_end = {-1: bottom, 1: bottom}  # last row of a gap between body and sleeve
+    for y in range(top + int(0.3 * gh), bottom + 1):
+        row = mask[y]
+        runs = np.flatnonzero(np.diff(np.concatenate([[0], row.astype(np.int8), [0]])))
+        starts, ends = runs[::2], runs[1::2] - 1
+        if row[cx]:
+            i = int(np.nonzero((starts <= cx) & (ends >= cx))[0][0])
+            if i > 0:
+                inner[-1].append((y, int(starts[i])))
+                gap_end[-1] = y
+            if i < len(starts) - 1:
+                inner[1].append((y, int(ends[i])))
+                gap_end[1] = y
+        elif y > top + 0.5 * gh and len(starts):
+            # Below the hem: the cuffs alone (their inner edges line up with the body's sides).
+            if starts[0] < cx:
+                inner[-1].append((y, int(ends[np.nonzero(starts < cx)[0][-1]])))
+            if ends[-1] > cx:
+                inner[1].append((y, int(starts[np.nonzero(ends > cx)[0][0]])))
+    half = {}
+    for side, found in inner.items():
+        if len(found) < max(3, 0.02 * gh):
+            continue
+        if gap_end[side] < top + 0.7 * gh:
+            return None  # a gap that closes above the hem: a short sleeve over a wider hem (a peplum)
+        # The top of each gap (nearest the armpit) is the least disturbed by a flared cuff.
+        edge = float(np.median([x for _, x in found[: max(3, len(found) // 4)]]))
+        if 0.25 * full <= abs(edge - cx) <= 0.42 * full:
+            half[side] = abs(edge - cx)
+    if not half:
+        return None  # no sign of sleeves: a sleeveless top with wide shoulders, or sleeves fused in the mask
+    return cx - half.get(-1, half.get(1)), cx + half.get(1, half.get(-1))
 
 
 def _drop_inside_back(image: np.ndarray, mask: np.ndarray, kps: dict[str, np.ndarray]):
