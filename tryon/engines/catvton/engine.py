@@ -25,7 +25,7 @@ import torch
 from tryon.engines.base import Availability, Engine, EngineError, TryOnRequest
 from tryon.engines.catvton.weights import AttentionReport, load_attention_weights
 from tryon.engines.frame import Frame, category_mask
-from tryon.pipeline import TryOnResult
+from tryon.pipeline import TryOnResult, _lap
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +118,6 @@ class CatVTONEngine(Engine):
         self._device = device
         self.eta = eta
         self._load_error: str | None = None
-        self._body_detectors = None
 
     @property
     def device(self) -> str:
@@ -163,10 +162,10 @@ class CatVTONEngine(Engine):
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         components = self.load()
-        timings["load"] = _ms(t0)
+        timings["load"] = _lap(t0)
         t = time.perf_counter()
         mask = self.repaint_mask(request)
-        timings["mask"] = _ms(t)
+        timings["mask"] = _lap(t)
         height, width = components.size
         frame = Frame.around(request.person.shape[:2], width / height, focus=mask)
         person = frame.take(request.person, (height, width))
@@ -175,9 +174,9 @@ class CatVTONEngine(Engine):
                                                                               fill=255)  # fmt: skip
         t = time.perf_counter()
         output = self.denoise(person, mask_in > 127, garment, request.steps, request.guidance, request.seed)
-        timings["denoise"] = _ms(t)
+        timings["denoise"] = _lap(t)
         image = frame.paste_back(request.person, output, mask)
-        timings["total"] = _ms(t0)
+        timings["total"] = _lap(t0)
         return TryOnResult(image=image, mask=mask.astype(np.uint8) * 255, category=request.category,
                            person=request.person, timings_ms=timings, engine=self.name,
                            notes=())  # fmt: skip
@@ -244,7 +243,3 @@ class CatVTONEngine(Engine):
     def encode(self, x: torch.Tensor) -> torch.Tensor:
         vae = self.load().vae
         return vae.encode(x).latent_dist.mode() * vae.config.scaling_factor
-
-
-def _ms(t: float) -> float:
-    return round((time.perf_counter() - t) * 1000, 1)

@@ -188,9 +188,8 @@ def release_state_dict(unet: torch.nn.Module, processor_slot: bool = True,
                        prefer: str = "lexicographic") -> dict[str, torch.Tensor]:  # fmt: skip
     """The UNet's self-attention weights keyed the way the release stores them (see the module docstring).
 
-    Used by the tests to build synthetic checkpoints in the release layout and by `python -m tryon selfcheck`
-    to report on a file. One key per tensor is kept: the lexicographically first alias, as
-    `safetensors.torch.save_model` does when it drops shared names."""
+    Used by the tests to build synthetic checkpoints in the release layout. One key per tensor is kept:
+    the lexicographically first alias, as `safetensors.torch.save_model` does when it drops shared names."""
     modules = self_attention_modules(unet)
     subnames = [n for n, _ in modules[0][1].named_modules()]
     stride = len(subnames) + (1 if processor_slot else 0)
