@@ -168,3 +168,51 @@ def test_sleeves_hanging_beside_the_body_are_found():
         assert (part & sleeves).sum() > 0.6 * (sleeves & (np.sign(np.arange(768) - 384) == sgn)).sum(), side
         assert g.keypoints[f"{side}_cuff"][1] > 700, side  # the cuff at the sleeve's far end
     assert abs(g.keypoints["left_armpit"][0] - 560) < 30 and abs(g.keypoints["right_armpit"][0] - 208) < 30
+
+
+def _studio_photo(shape: np.ndarray, colour: np.ndarray) -> np.ndarray:
+    """A cut-out product photo: the garment on a digitally flat backdrop (every pixel 246), saved as JPEG."""
+    image = np.full(shape.shape + (3,), 246, np.uint8)
+    image[shape] = colour[shape]
+    ok, jpg = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 92])
+    assert ok
+    return cv2.imdecode(jpg, cv2.IMREAD_COLOR)
+
+
+def test_white_knit_on_a_flat_white_backdrop_keeps_its_whole_outline():
+    """A white ribbed tank on a cut-out photo: its fabric is within a few grey levels of the backdrop
+    and some of it exactly equal; the old mask lost whole sides (issue 3, failure mode 5)."""
+    h, w = 1024, 768
+    tank = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(tank, [np.array([[250, 120], [300, 120], [300, 260], [468, 260], [468, 120], [518, 120],
+                                  [540, 330], [560, 900], [208, 900], [228, 330]])], 1)  # fmt: skip
+    tank = tank.astype(bool)
+    xx = np.arange(w)[None, :]
+    ribs = 243 + 3 * np.sign(np.sin(xx * 2 * np.pi / 6))  # 240..246: ribs, half of them the backdrop's grey
+    colour = np.repeat(np.broadcast_to(ribs, (h, w))[..., None], 3, axis=2).astype(np.uint8)
+    colour[:, 208:300] = 243  # a flat side panel three grey levels off the backdrop
+    g = analyze_garment(_studio_photo(tank, colour), "upper")
+    assert iou(g.mask > 0.5, tank) > 0.9
+
+
+def test_gap_between_sleeve_and_body_stays_backdrop():
+    """Long sleeves whose cuffs touch the body enclose a gap of backdrop; filling it made the garment a
+    block and drew backdrop-coloured panels on the wearer (issue 3: bodysuit with white holes)."""
+    image, body, sleeves = _hanging_sleeve_shirt()
+    shirt = body | sleeves
+    # Close the gaps at the cuffs, so each gap is enclosed.
+    shirt[860:880] |= (np.arange(768) > 100) & (np.arange(768) < 668)
+    gap = ~shirt & (np.arange(1024)[:, None] > 400) & (np.arange(1024)[:, None] < 850)
+    gap &= (np.abs(np.arange(768) - 384) > 170)[None, :] & (np.abs(np.arange(768) - 384) < 285)[None, :]
+    assert gap.sum() > 5000
+    photo = _studio_photo(shirt, np.broadcast_to(np.array([20, 20, 24], np.uint8), shirt.shape + (3,)))
+    g = analyze_garment(photo, "upper")
+    assert (g.mask[gap] > 0.5).mean() < 0.05
+    assert iou(g.mask > 0.5, shirt) > 0.93
+
+
+@pytest.mark.parametrize("kind,sleeveless", [("tank", True), ("tee", False), ("longsleeve", False)])
+def test_sleeveless_is_told_from_sleeves_not_found(kind, sleeveless):
+    g = analyze_garment(render_garment(GarmentDesign(kind=kind, hue=0.6, saturation=0.5, lightness=0.4)).image,
+                        "upper")  # fmt: skip
+    assert g.sleeveless is sleeveless

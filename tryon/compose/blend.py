@@ -50,7 +50,12 @@ def compose(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, categ
     part = _compose_box(
         np.ascontiguousarray(person[box]),
         body.crop(x0, y0, x1, y1),
-        WarpedGarment(colour=warped.colour[box], alpha=warped.alpha[box]),
+        WarpedGarment(
+            colour=warped.colour[box],
+            alpha=warped.alpha[box],
+            parts={name: a[box] for name, a in warped.parts.items()},
+            sleeveless=warped.sleeveless,
+        ),
         category,
     )
     image = person.copy()
@@ -78,7 +83,7 @@ def _compose_box(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, 
     # 1. What is replaced.
     old_b = _old_garment(body, category) > 0.5
     protect = np.maximum.reduce([body.face, body.hair, body.hands, body.feet])
-    alpha = warped.alpha * (1 - protect)
+    alpha = _arms_over_body(body, warped, category) * (1 - protect)
     if category == "lower":
         # A top hangs over the waistband: the new bottom goes under the current top.
         alpha = alpha * (1 - body.upper_clothes)
@@ -107,6 +112,40 @@ def _compose_box(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, 
                      shading=shading.astype(np.float32))  # fmt: skip
 
 
+def _arms_over_body(body: BodyAnalysis, warped: WarpedGarment, category: str) -> np.ndarray:
+    """The garment's coverage, with the arms in front of its body part.
+
+    Arms hang beside (or cross in front of) the torso: below the shoulder, the body of a top or
+    dress never covers them, only its sleeves do. Without this, a loose sleeveless top is drawn
+    over the arms like a cape. The arm is the bare arm along the arm's line; for a sleeveless
+    garment also the old sleeves there (the fill then draws the arm).
+    """
+    torso = warped.parts.get("torso")
+    if category == "lower" or torso is None:
+        return warped.alpha
+    sk = body.skeleton
+    arms = np.zeros(body.size, bool)
+    for side in ("left", "right"):
+        shoulder, elbow, wrist = sk[f"{side}_shoulder"], sk[f"{side}_elbow"], sk[f"{side}_wrist"]
+        line = [shoulder + 0.3 * (elbow - shoulder), elbow, wrist]
+        r = arm_radius(body, [shoulder, elbow, wrist])
+        arms |= M.tapered_band(body.size, line, [1.1 * r, r, 0.85 * r])
+    visible = (body.skin > 0.5) | (body.hands > 0.5)
+    if warped.sleeveless:
+        # Sleeveless: the arms under the old sleeves are in front of the new body too.
+        visible |= _old_garment(body, category) > 0.5
+    arms &= visible
+    if not arms.any():
+        return warped.alpha
+    arms_soft = M.feather(arms.astype(np.float32), max(1.0, body.skeleton.shoulder_width / 150))
+    others = np.zeros(body.size, np.float32)
+    for name, a in warped.parts.items():
+        if name != "torso":
+            others = others + a * (1 - others)
+    body_part = torso * (1 - arms_soft)
+    return np.minimum(warped.alpha, body_part + others * (1 - body_part))
+
+
 def body_shape(body: BodyAnalysis, category: str) -> np.ndarray:
     """Where bare body would be under clothes: torso, neck, arms (and legs), drawn from the skeleton."""
     sk = body.skeleton
@@ -119,21 +158,60 @@ def body_shape(body: BodyAnalysis, category: str) -> np.ndarray:
     torso = np.array([
         sk["right_shoulder"] - across * 0.1 * S + up * 0.18 * S,
         sk["left_shoulder"] + across * 0.1 * S + up * 0.18 * S,
-        sk["left_shoulder"] + across * 0.25 * S,
+        sk["left_shoulder"] + across * 0.12 * S,
         sk["left_hip"] + across * 0.35 * S,
         sk["right_hip"] - across * 0.35 * S,
-        sk["right_shoulder"] - across * 0.25 * S,
+        sk["right_shoulder"] - across * 0.12 * S,
     ])  # fmt: skip
     shape = M.polygon(size, torso)
     neck_c = sk.shoulder_center
     shape |= M.band(size, [neck_c, neck_c - np.array([0, 0.45 * S])], 0.17 * S)
     for side in ("left", "right"):
-        shape |= M.band(size, [sk[f"{side}_shoulder"], sk[f"{side}_elbow"], sk[f"{side}_wrist"]], ARM_RADIUS * S)
+        arm = [sk[f"{side}_shoulder"], sk[f"{side}_elbow"], sk[f"{side}_wrist"]]
+        r = arm_radius(body, arm)
+        # An upper arm is thicker at the shoulder (the deltoid) than at the elbow.
+        shape |= M.tapered_band(size, arm, [1.2 * r, r, 0.85 * r])
         if category != "upper":
             # Legs taper: thigh, knee, ankle (shoulder widths measured on the full-body photos).
             legs = [sk[f"{side}_hip"], sk[f"{side}_knee"], sk[f"{side}_ankle"]]
             shape |= M.tapered_band(size, legs, [0.21 * S, 0.12 * S, 0.08 * S])
     return shape & (body.person > 0.5)
+
+
+def arm_radius(body: BodyAnalysis, arm: list[np.ndarray]) -> float:
+    """Half the width of an arm, measured on its bare skin where the photo shows it.
+
+    A sleeve is wider than the arm inside it: filling the whole old sleeve with skin draws a cap
+    wider than the arm. The radius is the skin's distance to its outline along the arm's line
+    (the median over the visible stretch); without enough bare arm, a typical proportion.
+    """
+    S = body.skeleton.shoulder_width
+    default = ARM_RADIUS * S
+    h, w = body.size
+    skin = ((body.skin > 0.5) & (body.hands < 0.5) & (body.face < 0.5)).astype(np.uint8)
+    pts = []
+    for a, b in zip(arm[:-1], arm[1:], strict=False):
+        n = max(2, int(np.linalg.norm(b - a) / 3))
+        pts.append(a + (b - a) * np.linspace(0, 1, n, endpoint=False)[:, None])
+    pts = np.round(np.concatenate(pts)).astype(int)
+    inside = (pts[:, 0] >= 0) & (pts[:, 0] < w) & (pts[:, 1] >= 0) & (pts[:, 1] < h)
+    pts = pts[inside]
+    if len(pts) == 0:
+        return default
+    x0, x1 = max(0, pts[:, 0].min() - int(default) * 2), min(w, pts[:, 0].max() + int(default) * 2 + 1)
+    y0, y1 = max(0, pts[:, 1].min() - int(default) * 2), min(h, pts[:, 1].max() + int(default) * 2 + 1)
+    part = skin[y0:y1, x0:x1]
+    if part.sum() == 0:
+        return default
+    dist = cv2.distanceTransform(part, cv2.DIST_L2, 3)
+    # The joints are not always on the arm's centre line: look a little to either side.
+    reach = max(1, int(0.06 * S))
+    dist = cv2.dilate(dist, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1, 2 * reach + 1)))
+    on_arm = dist[pts[:, 1] - y0, pts[:, 0] - x0]
+    on_arm = on_arm[on_arm > 0.03 * S]
+    if len(on_arm) < 0.15 * len(pts):
+        return default
+    return float(np.clip(np.median(on_arm) * 1.1, 0.06 * S, default))
 
 
 def _fill(person: np.ndarray, body: BodyAnalysis, region: np.ndarray, category: str) -> np.ndarray:
@@ -145,8 +223,12 @@ def _fill(person: np.ndarray, body: BodyAnalysis, region: np.ndarray, category: 
     bg_part = region & ~shape
     soft_edge = max(1.0, S / 120)
     if bg_part.any():
-        # The backdrop a few pixels away from the person: the outline's mixed pixels would streak the fill.
-        background = ~M.dilate(body.person > 0.3, max(2, int(S / 60))) & ~region
+        # What is behind: the backdrop a few pixels away from the person (the outline's mixed pixels
+        # would streak the fill), or, inside the person, the bottoms a top hung over.
+        margin = max(2, int(S / 60))
+        background = ~M.dilate(body.person > 0.3, margin) & ~region
+        if category == "upper":
+            background |= M.erode(body.lower_clothes > 0.5, margin) & ~region
         out = _continue_from(out, background, bg_part, soft_edge)
     if skin_part.any():
         skin = (body.skin > 0.5) & (body.face < 0.5) & ~region

@@ -39,6 +39,7 @@ class GarmentAnalysis:
     sleeves: dict[str, np.ndarray] = field(default_factory=dict)  # side -> bool mask of that sleeve
     sleeve_half_widths: dict[str, float] = field(default_factory=dict)  # side -> half the sleeve's width
     has_legs: bool = False  # trousers or shorts (two legs) rather than a skirt
+    sleeveless: bool = False  # straps or armholes, surely no sleeves (not merely sleeves not found)
 
 
 def analyze_garment(image: np.ndarray, category: str) -> GarmentAnalysis:
@@ -62,7 +63,34 @@ def analyze_garment(image: np.ndarray, category: str) -> GarmentAnalysis:
     mask, kps = _drop_inside_back(image, mask, kps)
     inner = M.erode(mask, max(1, int(0.003 * max(mask.shape))))
     return GarmentAnalysis(image=image, mask=M.feather(inner, 0.8), category=category, keypoints=kps,
-                           sleeves=sleeves, sleeve_half_widths=half_widths)  # fmt: skip
+                           sleeves=sleeves, sleeve_half_widths=half_widths,
+                           sleeveless=not sleeves and _armholes(mask))  # fmt: skip
+
+
+def _armholes(mask: np.ndarray) -> bool:
+    """True when a top without found sleeves is surely sleeveless.
+
+    Sleeves that hang against the body are not always found. Measured on the real garments: a
+    sleeveless top is strappy (its top tenth far narrower than its chest, or two narrow straps at
+    the very top) or cut straight (as wide at the top as at the chest, the armholes cut into its
+    sides); a top that widens gradually below the shoulders has sleeves hanging along its sides.
+    """
+    ys = np.nonzero(mask.any(axis=1))[0]
+    if len(ys) < 10:
+        return False
+    top, height = int(ys[0]), int(ys[-1] - ys[0])
+    widths = mask.sum(axis=1)
+    chest = float(widths[top + int(0.4 * height)])
+    if chest <= 0:
+        return False
+    ratio = float(widths[top + int(0.1 * height)]) / chest
+    if ratio < 0.35 or ratio > 0.9:
+        return True
+    # Or two narrow straps either side of the neck at the very top.
+    row = mask[top + int(0.05 * height)].astype(np.int8)
+    starts = np.flatnonzero(np.diff(np.concatenate([[0], row, [0]])) == 1)
+    ends = np.flatnonzero(np.diff(np.concatenate([[0], row, [0]])) == -1)
+    return len(starts) == 2 and bool(np.all(ends - starts < 0.25 * chest))
 
 
 MASK_LONG_SIDE = 512  # the mask is found on a copy this size (smooth outlines need no more) and scaled up
@@ -142,6 +170,19 @@ def _garment_mask(image: np.ndarray) -> np.ndarray:
     grown = _watershed(image, solid, on_border)
     if grown is not None and grown.sum() > 1.2 * solid.sum():
         solid = grown
+    studio = _studio_backdrop(image, on_border)
+    if studio is not None:
+        # A cut-out on a digitally flat backdrop: every pixel that is not exactly the backdrop is
+        # garment (a white knit on white included), and flat backdrop enclosed by the garment (between
+        # a sleeve and the body, between trouser legs) stays backdrop. Only a smooth, hue-less darkening
+        # that fades (a rendered drop shadow) is still left out; flat white fabric does not fade.
+        smooth = cv2.blur(detail * detail, (7, 7)) < 1.0
+        soft = cv2.GaussianBlur(light, (0, 0), 3)
+        sloped = np.hypot(cv2.Sobel(soft, cv2.CV_32F, 1, 0), cv2.Sobel(soft, cv2.CV_32F, 0, 1)) > 8 * 0.15
+        shadow = (darker > 0) & (darker < 18) & (chroma_shift < 3) & smooth & sloped
+        # (Added parts must be thick: the anti-aliased rim along the outline is not garment.)
+        added = M.open_(~solid & ~shadow & ~studio, 2 * r)
+        solid = M.fill_holes(M.open_((solid | added) & ~studio, r)) & ~studio
     if not solid.any():
         raise GarmentNotFoundError(
             "No garment was found in the garment photo. Use a photo of the garment on a plain background."
@@ -157,6 +198,41 @@ def _garment_mask(image: np.ndarray) -> np.ndarray:
             "garment fills most of the frame, on a plain background of another colour."
         )
     return mask
+
+
+def _studio_backdrop(image: np.ndarray, on_border: np.ndarray) -> np.ndarray | None:
+    """The backdrop of a cut-out product photo (a digitally flat colour), or None for a real backdrop.
+
+    Flat means the border pixels equal their median within JPEG rounding. The backdrop is what is
+    flat and either touches the border or is a large enclosed gap; small flat specks inside a white
+    garment stay garment.
+    """
+    h, w = image.shape[:2]
+    pixels = image.astype(np.int16)
+    bg = np.median(pixels[on_border], axis=0)
+    off = np.abs(pixels - bg).max(axis=2)
+    if np.mean(off[on_border] <= STUDIO_TOLERANCE) < 0.98:
+        return None
+    flat = M.open_(off <= STUDIO_TOLERANCE, 2)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(flat.astype(np.uint8), connectivity=4)
+    touching = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+    gaps = []
+    for i in np.nonzero(stats[:, cv2.CC_STAT_AREA] >= 0.004 * h * w)[0]:
+        if i == 0 or i in touching:
+            continue
+        # An enclosed gap is ringed by a garment of another colour; a flat patch ringed by
+        # near-backdrop pixels is the fabric of a white garment.
+        x, y, cw, ch = stats[i, :4]
+        y0, x0 = max(0, y - 4), max(0, x - 4)
+        part = labels[y0 : y + ch + 4, x0 : x + cw + 4] == i
+        ring = M.dilate(part, 3) & ~part
+        if np.median(off[y0 : y + ch + 4, x0 : x + cw + 4][ring]) > 12:
+            gaps.append(i)
+    keep = np.setdiff1d(np.union1d(touching, gaps), [0])
+    return np.isin(labels, keep) & flat
+
+
+STUDIO_TOLERANCE = 2  # grey levels a flat backdrop may differ from its median (JPEG rounding)
 
 
 def _watershed(image: np.ndarray, found: np.ndarray, border: np.ndarray) -> np.ndarray | None:

@@ -76,7 +76,13 @@ def estimate_body(image: np.ndarray, detectors: Detectors | None = None) -> Body
     ankle_y = min(skeleton["left_ankle"][1], skeleton["right_ankle"][1])
     # Shoes start a little below the ankle joint; trouser hems above that may be replaced.
     feet = person & (rows > ankle_y + 0.08 * S)
-    upper_zone = (rows > chin_y) & ((rows <= waist_y) | arm_bands)
+    below_waist_arms = arm_bands & (rows > waist_y)
+    bottom_colour = _region_colour(lab, clothed & ~arm_bands & ~feet, int(waist_y), h - 1)
+    if top_colour is not None and bottom_colour is not None:
+        # A sleeve below the waist is the top's colour; where an arm was only guessed (hidden behind
+        # the body) the band lies on the bottoms, which must not be replaced as if they were a sleeve.
+        below_waist_arms &= top_colour.distance(lab) < bottom_colour.distance(lab)
+    upper_zone = (rows > chin_y) & ((rows <= waist_y) | below_waist_arms)
     upper = clothed & upper_zone & ~feet
     upper = M.components_touching(upper, _chest_seed(skeleton, (h, w)) | arm_bands)
     lower = clothed & (rows > waist_y) & ~upper & ~feet

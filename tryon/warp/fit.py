@@ -22,6 +22,7 @@ class WarpedGarment:
     alpha: np.ndarray  # (H, W) float32 coverage in [0, 1]
     parts: dict[str, np.ndarray] = field(default_factory=dict)  # part name -> its alpha (torso, left_sleeve...)
     targets: dict[str, np.ndarray] = field(default_factory=dict)  # garment key point -> body position
+    sleeveless: bool = False  # the garment surely has no sleeves (its armholes leave the arms bare)
 
 
 class _Frame:
@@ -188,7 +189,7 @@ def _warp_top(garment: GarmentAnalysis, body: BodyAnalysis) -> WarpedGarment:
         "sleeve": _near(body.person, 0.05 * S),
     }
     colour, alpha, parts = _combine(size, garment.image, layers, near_body)
-    return WarpedGarment(colour=colour, alpha=alpha, parts=parts, targets=t)
+    return WarpedGarment(colour=colour, alpha=alpha, parts=parts, targets=t, sleeveless=garment.sleeveless)
 
 
 def _fit_sides_to_body(maps, torso_mask: np.ndarray, body: BodyAnalysis, f: _Frame, centre: np.ndarray,

@@ -1,0 +1,106 @@
+"""Composition on a synthetic person: what the new garment covers and how the rest is filled."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.test_warp import H, S, W, synthetic_body
+from tryon import masks as M
+from tryon.compose import compose
+from tryon.warp import WarpedGarment
+
+SKIN = np.array([200, 160, 130], np.float32)
+TOP = np.array([30, 30, 90], np.float32)
+BOTTOMS = np.array([90, 140, 200], np.float32)
+RED = np.array([220, 20, 20], np.float32)
+
+
+def person_photo(body) -> np.ndarray:
+    image = np.full((H, W, 3), 235, np.float32)
+    for mask, colour in ((body.skin, SKIN), (body.upper_clothes, TOP), (body.lower_clothes, BOTTOMS),
+                         (body.face, SKIN)):  # fmt: skip
+        image[mask > 0.5] = colour
+    return image.astype(np.uint8)
+
+
+def wide_top(sleeveless: bool) -> WarpedGarment:
+    """A loose red top's body, drawn wider than the torso: it reaches over where the arms hang."""
+    alpha = np.zeros((H, W), np.float32)
+    alpha[300:650, int(W / 2 - 1.1 * S) : int(W / 2 + 1.1 * S)] = 1
+    colour = np.broadcast_to(RED, (H, W, 3)).astype(np.float32)
+    return WarpedGarment(colour=colour, alpha=alpha, parts={"torso": alpha}, sleeveless=sleeveless)
+
+
+@pytest.mark.parametrize("sleeveless", [True, False])
+def test_bare_arms_stay_in_front_of_the_garments_body(sleeveless):
+    """A loose top was drawn over the arms hanging beside it, like a cape (issue 3: sleeveless tops on
+    half-body photos). Below the shoulder only sleeves cover an arm; the body of a top goes behind it."""
+    body = synthetic_body()
+    photo = person_photo(body)
+    out = compose(photo, body, wide_top(sleeveless), "upper").image.astype(np.float32)
+    sk = body.skeleton
+    arms = np.zeros(body.size, bool)
+    for side in ("left", "right"):
+        upper_arm = [sk[f"{side}_shoulder"] + 0.5 * (sk[f"{side}_elbow"] - sk[f"{side}_shoulder"]), sk[f"{side}_elbow"]]
+        arms |= M.band(body.size, upper_arm, 0.05 * S)
+    arms &= (body.skin > 0.5) & (np.arange(H)[:, None] > 320) & (np.arange(H)[:, None] < 640)
+    assert arms.sum() > 500
+    red = np.linalg.norm(out - RED, axis=2) < 60
+    assert red[arms].mean() < 0.05
+    assert np.abs(out[arms] - SKIN).max(axis=1).mean() < 12
+    # The torso itself is the new garment.
+    chest = (body.upper_clothes > 0.5) & ~M.dilate(~(body.upper_clothes > 0.5), int(0.1 * S))
+    chest &= np.arange(H)[:, None] > 320
+    assert red[chest].mean() > 0.95
+
+
+def test_old_sleeves_of_a_sleeveless_top_become_arms_not_garment():
+    """The wearer's old sleeves: a sleeveless top leaves them uncovered (filled with skin inside the
+    arm's width), a top with sleeves found is not cut there."""
+    body = synthetic_body()
+    sk = body.skeleton
+    sleeves = np.zeros(body.size, bool)
+    for side in ("left", "right"):
+        upper_arm = [sk[f"{side}_shoulder"] + 0.35 * (sk[f"{side}_elbow"] - sk[f"{side}_shoulder"]),
+                     sk[f"{side}_shoulder"] + 0.6 * (sk[f"{side}_elbow"] - sk[f"{side}_shoulder"])]  # fmt: skip
+        sleeves |= M.band(body.size, upper_arm, 0.06 * S)
+    sleeves &= body.skin > 0.5
+    f = lambda m: m.astype(np.float32)  # noqa: E731
+    from dataclasses import replace
+
+    clothed = replace(body, skin=f((body.skin > 0.5) & ~sleeves), upper_clothes=f((body.upper_clothes > 0.5) | sleeves))
+    photo = person_photo(clothed)
+    red_on_sleeves = {}
+    for sleeveless in (True, False):
+        out = compose(photo, clothed, wide_top(sleeveless), "upper").image.astype(np.float32)
+        red = np.linalg.norm(out - RED, axis=2) < 60
+        inside = sleeves & (np.arange(H)[:, None] > 320)
+        red_on_sleeves[sleeveless] = red[inside].mean()
+        if sleeveless:
+            assert np.abs(out[inside] - SKIN).max(axis=1).mean() < 30  # skin continued from the bare arm
+    assert red_on_sleeves[True] < 0.05
+    assert red_on_sleeves[False] > 0.9
+
+
+def test_old_top_over_the_bottoms_is_filled_with_the_bottoms():
+    """Where the old top reached over the bottoms outside the body's shape, the fill drew backdrop:
+    a hole cut into the skirt (issue 3, viton256_004912). What is behind there is the bottoms."""
+    from dataclasses import replace
+
+    body = synthetic_body()
+    rows, cols = np.arange(H)[:, None], np.arange(W)[None, :]
+    lobe = (body.lower_clothes > 0.5) & (rows > 630) & (rows < 680) & (np.abs(cols - W / 2 - 0.3 * S) < 0.15 * S)
+    assert lobe.sum() > 200
+    f = lambda m: m.astype(np.float32)  # noqa: E731
+    worn = replace(
+        body, upper_clothes=f((body.upper_clothes > 0.5) | lobe), lower_clothes=f((body.lower_clothes > 0.5) & ~lobe)
+    )
+    photo = person_photo(worn)
+    photo[lobe] = TOP.astype(np.uint8)
+    alpha = np.zeros((H, W), np.float32)
+    alpha[250:600, int(W / 2 - 0.7 * S) : int(W / 2 + 0.7 * S)] = 1
+    top = WarpedGarment(colour=np.broadcast_to(RED, (H, W, 3)).astype(np.float32), alpha=alpha, parts={"torso": alpha})
+    out = compose(photo, worn, top, "upper").image.astype(np.float32)
+    core = lobe & ~M.dilate(~lobe, 5)  # (the fill is feathered into its outline)
+    assert np.abs(out[core] - BOTTOMS).max(axis=1).mean() < 25
