@@ -83,7 +83,8 @@ def _compose_box(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, 
     # 1. What is replaced.
     old_b = _old_garment(body, category) > 0.5
     protect = np.maximum.reduce([body.face, body.hair, body.hands, body.feet])
-    alpha = _arms_over_body(body, warped, category) * (1 - protect)
+    radii = arm_radii(body) if category != "lower" else {}
+    alpha = _arms_over_body(body, warped, category, radii) * (1 - protect)
     if category == "lower":
         # A top hangs over the waistband: the new bottom goes under the current top.
         alpha = alpha * (1 - body.upper_clothes)
@@ -94,7 +95,7 @@ def _compose_box(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, 
     uncovered = M.dilate(uncovered, max(1, int(S / 100))) & (alpha < 0.5) & (protect < 0.5)
     base = person.astype(np.float32)
     if uncovered.any():
-        base = _fill(base, body, uncovered, category)
+        base = _fill(base, body, uncovered, category, radii)
         # The fill is feathered; what must not change (face, hair, hands, feet) gets its pixels back.
         keep = protect[..., None]
         base = base * (1 - keep) + person.astype(np.float32) * keep
@@ -112,7 +113,7 @@ def _compose_box(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, 
                      shading=shading.astype(np.float32))  # fmt: skip
 
 
-def _arms_over_body(body: BodyAnalysis, warped: WarpedGarment, category: str) -> np.ndarray:
+def _arms_over_body(body: BodyAnalysis, warped: WarpedGarment, category: str, radii: dict[str, float]) -> np.ndarray:
     """The garment's coverage, with the arms in front of its body part.
 
     Arms hang beside (or cross in front of) the torso: below the shoulder, the body of a top or
@@ -128,7 +129,7 @@ def _arms_over_body(body: BodyAnalysis, warped: WarpedGarment, category: str) ->
     for side in ("left", "right"):
         shoulder, elbow, wrist = sk[f"{side}_shoulder"], sk[f"{side}_elbow"], sk[f"{side}_wrist"]
         line = [shoulder + 0.3 * (elbow - shoulder), elbow, wrist]
-        r = arm_radius(body, [shoulder, elbow, wrist])
+        r = radii[side]
         arms |= M.tapered_band(body.size, line, [1.1 * r, r, 0.85 * r])
     visible = (body.skin > 0.5) | (body.hands > 0.5)
     if warped.sleeveless:
@@ -146,7 +147,7 @@ def _arms_over_body(body: BodyAnalysis, warped: WarpedGarment, category: str) ->
     return np.minimum(warped.alpha, body_part + others * (1 - body_part))
 
 
-def body_shape(body: BodyAnalysis, category: str) -> np.ndarray:
+def body_shape(body: BodyAnalysis, category: str, radii: dict[str, float] | None = None) -> np.ndarray:
     """Where bare body would be under clothes: torso, neck, arms (and legs), drawn from the skeleton."""
     sk = body.skeleton
     S = sk.shoulder_width
@@ -168,7 +169,7 @@ def body_shape(body: BodyAnalysis, category: str) -> np.ndarray:
     shape |= M.band(size, [neck_c, neck_c - np.array([0, 0.45 * S])], 0.17 * S)
     for side in ("left", "right"):
         arm = [sk[f"{side}_shoulder"], sk[f"{side}_elbow"], sk[f"{side}_wrist"]]
-        r = arm_radius(body, arm)
+        r = radii[side] if radii else arm_radius(body, arm)
         # An upper arm is thicker at the shoulder (the deltoid) than at the elbow.
         shape |= M.tapered_band(size, arm, [1.2 * r, r, 0.85 * r])
         if category != "upper":
@@ -176,6 +177,13 @@ def body_shape(body: BodyAnalysis, category: str) -> np.ndarray:
             legs = [sk[f"{side}_hip"], sk[f"{side}_knee"], sk[f"{side}_ankle"]]
             shape |= M.tapered_band(size, legs, [0.21 * S, 0.12 * S, 0.08 * S])
     return shape & (body.person > 0.5)
+
+
+def arm_radii(body: BodyAnalysis) -> dict[str, float]:
+    """Each arm's half-width (see `arm_radius`), measured once per photo."""
+    sk = body.skeleton
+    return {side: arm_radius(body, [sk[f"{side}_shoulder"], sk[f"{side}_elbow"], sk[f"{side}_wrist"]])
+            for side in ("left", "right")}  # fmt: skip
 
 
 def arm_radius(body: BodyAnalysis, arm: list[np.ndarray]) -> float:
@@ -214,10 +222,11 @@ def arm_radius(body: BodyAnalysis, arm: list[np.ndarray]) -> float:
     return float(np.clip(np.median(on_arm) * 1.1, 0.06 * S, default))
 
 
-def _fill(person: np.ndarray, body: BodyAnalysis, region: np.ndarray, category: str) -> np.ndarray:
+def _fill(person: np.ndarray, body: BodyAnalysis, region: np.ndarray, category: str,
+          radii: dict[str, float] | None = None) -> np.ndarray:  # fmt: skip
     """Skin inside the body's shape, background outside it, each continued from its visible neighbours."""
     out = person.astype(np.float32).copy() if person.dtype != np.float32 else person.copy()
-    shape = body_shape(body, category)
+    shape = body_shape(body, category, radii)
     S = body.skeleton.shoulder_width
     skin_part = region & shape
     bg_part = region & ~shape
