@@ -216,3 +216,21 @@ def test_sleeveless_is_told_from_sleeves_not_found(kind, sleeveless):
     g = analyze_garment(render_garment(GarmentDesign(kind=kind, hue=0.6, saturation=0.5, lightness=0.4)).image,
                         "upper")  # fmt: skip
     assert g.sleeveless is sleeveless
+
+
+def test_soft_cut_out_edge_is_not_drawn_as_a_light_rim():
+    """A cut-out's outline fades into the backdrop over several pixels; taking the fade as garment (or
+    sampling its colours at the feathered edge) drew a light line along every hem and sleeve edge."""
+    h, w = 1024, 768
+    shape = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(shape, [np.array([[300, 100], [468, 100], [600, 200], [560, 330], [540, 330], [540, 880],
+                                   [228, 880], [228, 330], [208, 330], [168, 200]])], 1)  # fmt: skip
+    soft = cv2.GaussianBlur(shape.astype(np.float32), (0, 0), 3.0)  # an ~8 px fade
+    navy = np.array([25, 22, 40], np.float32)
+    image = (246 * (1 - soft[..., None]) + navy * soft[..., None]).astype(np.uint8)
+    ok, jpg = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 92])
+    g = analyze_garment(cv2.imdecode(jpg, cv2.IMREAD_COLOR), "upper")
+    drawn = g.mask > 0.02
+    light = g.image.astype(np.float32).mean(axis=2) > 80
+    assert (drawn & light).sum() < 0.001 * drawn.sum()
+    assert iou(g.mask > 0.5, shape.astype(bool)) > 0.95

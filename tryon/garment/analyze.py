@@ -32,7 +32,7 @@ class GarmentAnalysis:
     "Left" is the wearer's left (the image's right side of a front view).
     """
 
-    image: np.ndarray  # (H, W, 3) uint8
+    image: np.ndarray  # (H, W, 3) uint8: the photo, its garment's edge colours bled over the backdrop
     mask: np.ndarray  # (H, W) float32 in [0, 1]
     category: str
     keypoints: dict[str, np.ndarray]
@@ -55,6 +55,7 @@ def analyze_garment(image: np.ndarray, category: str) -> GarmentAnalysis:
     # Sample colours from inside the outline only: the edge pixels are mixed with the background
     # and would draw a light halo around the garment.
     inner = M.erode(mask, max(1, int(0.003 * max(mask.shape))))
+    image = _bleed_edges(image, mask)
     if category == "lower":
         kps, has_legs = _lower_keypoints(mask)
         return GarmentAnalysis(image=image, mask=M.feather(inner, 0.8), category=category, keypoints=kps,
@@ -91,6 +92,38 @@ def _armholes(mask: np.ndarray) -> bool:
     starts = np.flatnonzero(np.diff(np.concatenate([[0], row, [0]])) == 1)
     ends = np.flatnonzero(np.diff(np.concatenate([[0], row, [0]])) == -1)
     return len(starts) == 2 and bool(np.all(ends - starts < 0.25 * chest))
+
+
+def _bleed_edges(image: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """The photo with its garment's rim and the backdrop next to it painted in the garment's own colours.
+
+    A warp samples between pixels and its edge is feathered: at the garment's outline it mixes in
+    the rim's anti-aliased pixels and the backdrop, a light line along every edge on the wearer.
+    Colours from a little inside the outline are spread outwards (normalised convolution at half size);
+    on a cut-out photo, backdrop pixels inside the mask get them too.
+    """
+    h, w = mask.shape
+    core = M.erode(mask, max(2, int(0.006 * max(h, w))))
+    off = _off_flat_backdrop(image)
+    if off is not None:
+        # Slivers of backdrop the mask closed over (under a sleeve, in a fold) take the garment's colour.
+        core &= off > STUDIO_TOLERANCE
+    if not core.any():
+        return image
+    sw, sh = max(1, w // 2), max(1, h // 2)
+    weight = cv2.resize(core.astype(np.float32), (sw, sh), interpolation=cv2.INTER_AREA)
+    weight = (weight > 0.99).astype(np.float32)
+    colour = cv2.resize(image, (sw, sh), interpolation=cv2.INTER_AREA).astype(np.float32) * weight[..., None]
+    sigma = max(1.5, 0.004 * max(h, w))
+    den = cv2.GaussianBlur(weight, (0, 0), sigma)
+    num = cv2.GaussianBlur(colour, (0, 0), sigma)
+    bled = num / np.maximum(den, 1e-4)[..., None]
+    bled = cv2.resize(bled, (w, h), interpolation=cv2.INTER_LINEAR)
+    reach = cv2.resize(den, (w, h), interpolation=cv2.INTER_LINEAR) > 0.02
+    replace = ~core & reach
+    out = image.copy()
+    out[replace] = np.clip(bled[replace] + 0.5, 0, 255).astype(np.uint8)
+    return out
 
 
 MASK_LONG_SIDE = 512  # the mask is found on a copy this size (smooth outlines need no more) and scaled up
@@ -170,7 +203,7 @@ def _garment_mask(image: np.ndarray) -> np.ndarray:
     grown = _watershed(image, solid, on_border)
     if grown is not None and grown.sum() > 1.2 * solid.sum():
         solid = grown
-    studio = _studio_backdrop(image, on_border)
+    studio, off = _studio_backdrop(image, on_border)
     if studio is not None:
         # A cut-out on a digitally flat backdrop: every pixel that is not exactly the backdrop is
         # garment (a white knit on white included), and flat backdrop enclosed by the garment (between
@@ -183,6 +216,13 @@ def _garment_mask(image: np.ndarray) -> np.ndarray:
         # (Added parts must be thick: the anti-aliased rim along the outline is not garment.)
         added = M.open_(~solid & ~shadow & ~studio, 2 * r)
         solid = M.fill_holes(M.open_((solid | added) & ~studio, r)) & ~studio
+        # A cut-out's edge is soft (a few pixels fading into the backdrop): the outline is where it is
+        # half-way, not where it first leaves the backdrop, or the fade is drawn as a light rim.
+        # (On a local mean: a knit's ribs that touch the backdrop's grey are not a fade.)
+        local = cv2.blur(off.astype(np.float32), (5, 5))
+        nearby = cv2.dilate(local, np.ones((2 * r + 1, 2 * r + 1), np.uint8))
+        fade = (local <= np.maximum(STUDIO_TOLERANCE, 0.35 * nearby)) & M.dilate(studio, r + 1)
+        solid = M.fill_holes(M.open_(solid & ~fade, 1)) & ~studio
     if not solid.any():
         raise GarmentNotFoundError(
             "No garment was found in the garment photo. Use a photo of the garment on a plain background."
@@ -200,19 +240,18 @@ def _garment_mask(image: np.ndarray) -> np.ndarray:
     return mask
 
 
-def _studio_backdrop(image: np.ndarray, on_border: np.ndarray) -> np.ndarray | None:
-    """The backdrop of a cut-out product photo (a digitally flat colour), or None for a real backdrop.
+def _studio_backdrop(image: np.ndarray, on_border: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The backdrop of a cut-out product photo (a digitally flat colour) and each pixel's distance from
+    it, or (None, None) for a real backdrop.
 
     Flat means the border pixels equal their median within JPEG rounding. The backdrop is what is
     flat and either touches the border or is a large enclosed gap; small flat specks inside a white
     garment stay garment.
     """
     h, w = image.shape[:2]
-    pixels = image.astype(np.int16)
-    bg = np.median(pixels[on_border], axis=0)
-    off = np.abs(pixels - bg).max(axis=2)
-    if np.mean(off[on_border] <= STUDIO_TOLERANCE) < 0.98:
-        return None
+    off = _off_flat_backdrop(image, on_border)
+    if off is None:
+        return None, None
     flat = M.open_(off <= STUDIO_TOLERANCE, 2)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(flat.astype(np.uint8), connectivity=4)
     touching = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
@@ -229,10 +268,27 @@ def _studio_backdrop(image: np.ndarray, on_border: np.ndarray) -> np.ndarray | N
         if np.median(off[y0 : y + ch + 4, x0 : x + cw + 4][ring]) > 12:
             gaps.append(i)
     keep = np.setdiff1d(np.union1d(touching, gaps), [0])
-    return np.isin(labels, keep) & flat
+    return np.isin(labels, keep) & flat, off
 
 
 STUDIO_TOLERANCE = 2  # grey levels a flat backdrop may differ from its median (JPEG rounding)
+
+
+def _off_flat_backdrop(image: np.ndarray, on_border: np.ndarray | None = None) -> np.ndarray | None:
+    """Per pixel, how far (grey levels, worst channel) it is from a digitally flat backdrop; None when
+    the photo's border is not such a backdrop (a real photo, or a garment filling the frame)."""
+    if on_border is None:
+        h, w = image.shape[:2]
+        b = max(2, int(0.02 * min(h, w)))
+        on_border = np.zeros((h, w), bool)
+        on_border[:b] = on_border[-b:] = True
+        on_border[:, :b] = on_border[:, -b:] = True
+    pixels = image.astype(np.int16)
+    bg = np.median(pixels[on_border], axis=0)
+    off = np.abs(pixels - bg).max(axis=2)
+    if np.mean(off[on_border] <= STUDIO_TOLERANCE) < 0.98:
+        return None
+    return off
 
 
 def _watershed(image: np.ndarray, found: np.ndarray, border: np.ndarray) -> np.ndarray | None:
