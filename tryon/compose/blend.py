@@ -106,7 +106,8 @@ def _compose_box(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, 
     a = alpha[..., None]
     out = base * (1 - a) + garment * a
     image = np.clip(out + 0.5, 0, 255).astype(np.uint8)
-    changed = np.clip(np.abs(image.astype(np.int16) - person.astype(np.int16)).max(axis=2) / 255.0 * 8, 0, 1)
+    diff = cv2.absdiff(image, person)
+    changed = np.clip(cv2.max(cv2.max(diff[..., 0], diff[..., 1]), diff[..., 2]) * (8 / 255.0), 0, 1)
     changed = np.maximum(changed, alpha).astype(np.float32)
     changed[changed < 1e-3] = 0
     return Composite(image=image, changed=changed, replaced=old_b, filled=uncovered,
@@ -197,6 +198,13 @@ def arm_radius(body: BodyAnalysis, arm: list[np.ndarray]) -> float:
     default = ARM_RADIUS * S
     h, w = body.size
     skin = ((body.skin > 0.5) & (body.hands < 0.5) & (body.face < 0.5)).astype(np.uint8)
+    # (Measured at half size: a radius needs no finer grid.)
+    k = 2 if min(h, w) >= 256 else 1
+    if k > 1:
+        skin = cv2.resize(skin, (w // k, h // k), interpolation=cv2.INTER_NEAREST)
+        arm = [np.asarray(p, float) / k for p in arm]
+        h, w = skin.shape
+        S, default = S / k, default / k
     pts = []
     for a, b in zip(arm[:-1], arm[1:], strict=False):
         n = max(2, int(np.linalg.norm(b - a) / 3))
@@ -205,12 +213,12 @@ def arm_radius(body: BodyAnalysis, arm: list[np.ndarray]) -> float:
     inside = (pts[:, 0] >= 0) & (pts[:, 0] < w) & (pts[:, 1] >= 0) & (pts[:, 1] < h)
     pts = pts[inside]
     if len(pts) == 0:
-        return default
+        return default * k
     x0, x1 = max(0, pts[:, 0].min() - int(default) * 2), min(w, pts[:, 0].max() + int(default) * 2 + 1)
     y0, y1 = max(0, pts[:, 1].min() - int(default) * 2), min(h, pts[:, 1].max() + int(default) * 2 + 1)
     part = skin[y0:y1, x0:x1]
     if part.sum() == 0:
-        return default
+        return default * k
     dist = cv2.distanceTransform(part, cv2.DIST_L2, 3)
     # The joints are not always on the arm's centre line: look a little to either side.
     reach = max(1, int(0.06 * S))
@@ -218,8 +226,8 @@ def arm_radius(body: BodyAnalysis, arm: list[np.ndarray]) -> float:
     on_arm = dist[pts[:, 1] - y0, pts[:, 0] - x0]
     on_arm = on_arm[on_arm > 0.03 * S]
     if len(on_arm) < 0.15 * len(pts):
-        return default
-    return float(np.clip(np.median(on_arm) * 1.1, 0.06 * S, default))
+        return default * k
+    return float(np.clip(np.median(on_arm) * 1.1, 0.06 * S, default)) * k
 
 
 def _fill(person: np.ndarray, body: BodyAnalysis, region: np.ndarray, category: str,
@@ -245,12 +253,30 @@ def _fill(person: np.ndarray, body: BodyAnalysis, region: np.ndarray, category: 
             skin = body.face > 0.5
         out = _continue_from(out, skin, skin_part, soft_edge, fallback=_skin_rgb(body))
         # Round limbs and the neck are darker towards their edges.
-        dist = cv2.distanceTransform(shape.astype(np.uint8), cv2.DIST_L2, 3)
+        win = _window(skin_part, reach=int(3 * soft_edge) + 2)
+        dist = cv2.distanceTransform(shape[win].astype(np.uint8), cv2.DIST_L2, 3)
         roundness = np.clip(dist / (0.12 * S), 0, 1)
-        shade = (0.85 + 0.15 * np.sqrt(roundness))[..., None]
-        soft = M.feather(skin_part, soft_edge)[..., None]
-        out = out * (1 - soft) + out * shade * soft
+        shade = 0.85 + 0.15 * np.sqrt(roundness)
+        soft = M.feather(skin_part[win], soft_edge)
+        out[win] *= (1 - soft * (1 - shade))[..., None]
     return out
+
+
+def _window(region: np.ndarray, reach: int) -> tuple[slice, slice] | None:
+    """The bounding box of `region` grown by `reach` pixels (clipped), or None when it is empty."""
+    ys, xs = np.nonzero(region.any(axis=1))[0], np.nonzero(region.any(axis=0))[0]
+    if len(ys) == 0:
+        return None
+    h, w = region.shape
+    return (slice(max(0, ys[0] - reach), min(h, ys[-1] + reach + 1)),
+            slice(max(0, xs[0] - reach), min(w, xs[-1] + reach + 1)))  # fmt: skip
+
+
+def _mean_colour(image: np.ndarray, source: np.ndarray) -> np.ndarray:
+    """The mean colour of the source pixels (what a fill far from any of them falls back to)."""
+    if not source.any():
+        return image.reshape(-1, 3).mean(axis=0).astype(np.float32)
+    return image[source].mean(axis=0).astype(np.float32)
 
 
 def _skin_rgb(body: BodyAnalysis) -> np.ndarray:
@@ -266,6 +292,17 @@ def _continue_from(image: np.ndarray, source: np.ndarray, region: np.ndarray, so
     nearest source pixels, so a neck continues its own tone and shading into a neckline and a
     studio backdrop continues its gradient, without the streaks of diffusion inpainting.
     """
+    window = _window(region, reach=160)
+    if (
+        window is not None
+        and (window[0].stop - window[0].start) * (window[1].stop - window[1].start) < 0.8 * region.size
+    ):
+        # Only the neighbourhood of the region matters (the spread reaches ~128 px): work there.
+        part = _continue_from(np.ascontiguousarray(image[window]), source[window], region[window], soft_edge,
+                              fallback if fallback is not None else _mean_colour(image, source))  # fmt: skip
+        out = image.copy()
+        out[window] = part
+        return out
     h, w = region.shape
     k = 4  # work at a quarter resolution; the fill is smooth anyway
     sw, sh = max(1, w // k), max(1, h // k)

@@ -23,6 +23,13 @@ def shading_map(person: np.ndarray, region: np.ndarray, S: float, detail: float 
     h, w = region.shape
     if region.sum() < 50:
         return np.ones((h, w), np.float32)
+    if min(h, w) >= 256 and detail * S >= 4:
+        # The map is smooth (folds are blurred over `detail * S` pixels): work at half size.
+        half = (max(1, w // 2), max(1, h // 2))
+        small = shading_map(cv2.resize(person, half, interpolation=cv2.INTER_AREA),
+                            cv2.resize(region.astype(np.uint8), half, interpolation=cv2.INTER_NEAREST) > 0,
+                            S / 2, detail, strength)  # fmt: skip
+        return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
     lab = cv2.cvtColor(person, cv2.COLOR_RGB2LAB).astype(np.float32)
     pixels = lab[region]
     rng = np.random.default_rng(0)

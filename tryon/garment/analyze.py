@@ -103,27 +103,32 @@ def _bleed_edges(image: np.ndarray, mask: np.ndarray) -> np.ndarray:
     on a cut-out photo, backdrop pixels inside the mask get them too.
     """
     h, w = mask.shape
-    core = M.erode(mask, max(2, int(0.006 * max(h, w))))
-    off = _off_flat_backdrop(image)
-    if off is not None:
+    sw, sh = max(1, w // 2), max(1, h // 2)
+    small = cv2.resize(image, (sw, sh), interpolation=cv2.INTER_AREA)
+    core = M.erode(cv2.resize(mask.astype(np.uint8), (sw, sh), interpolation=cv2.INTER_NEAREST) > 0,
+                   max(1, int(0.003 * max(h, w))))  # fmt: skip
+    bg = _flat_backdrop_colour(image)
+    if bg is not None:
         # Slivers of backdrop the mask closed over (under a sleeve, in a fold) take the garment's colour.
-        core &= off > STUDIO_TOLERANCE
+        core &= _max_abs_diff(small, bg) > STUDIO_TOLERANCE
     if not core.any():
         return image
-    sw, sh = max(1, w // 2), max(1, h // 2)
-    weight = cv2.resize(core.astype(np.float32), (sw, sh), interpolation=cv2.INTER_AREA)
-    weight = (weight > 0.99).astype(np.float32)
-    colour = cv2.resize(image, (sw, sh), interpolation=cv2.INTER_AREA).astype(np.float32) * weight[..., None]
+    weight = core.astype(np.float32)
     sigma = max(1.5, 0.004 * max(h, w))
     den = cv2.GaussianBlur(weight, (0, 0), sigma)
-    num = cv2.GaussianBlur(colour, (0, 0), sigma)
-    bled = num / np.maximum(den, 1e-4)[..., None]
+    num = cv2.GaussianBlur(small.astype(np.float32) * weight[..., None], (0, 0), sigma)
+    bled = np.clip(num / np.maximum(den, 1e-4)[..., None] + 0.5, 0, 255).astype(np.uint8)
+    # Replace what is not core (upsampled softly) where the spread colours reach.
+    keep = cv2.resize(weight, (w, h), interpolation=cv2.INTER_LINEAR)
+    keep[cv2.resize(den, (w, h), interpolation=cv2.INTER_LINEAR) <= 0.02] = 1.0
     bled = cv2.resize(bled, (w, h), interpolation=cv2.INTER_LINEAR)
-    reach = cv2.resize(den, (w, h), interpolation=cv2.INTER_LINEAR) > 0.02
-    replace = ~core & reach
-    out = image.copy()
-    out[replace] = np.clip(bled[replace] + 0.5, 0, 255).astype(np.uint8)
-    return out
+    return cv2.blendLinear(image, bled, keep, 1.0 - keep)
+
+
+def _max_abs_diff(image: np.ndarray, colour: np.ndarray) -> np.ndarray:
+    """Per pixel, the largest channel difference from `colour` (uint8 image, grey levels)."""
+    d = cv2.absdiff(image, np.full_like(image, 0) + np.asarray(colour, np.uint8))
+    return cv2.max(cv2.max(d[..., 0], d[..., 1]), d[..., 2]).astype(np.int16)
 
 
 MASK_LONG_SIDE = 512  # the mask is found on a copy this size (smooth outlines need no more) and scaled up
@@ -249,7 +254,7 @@ def _studio_backdrop(image: np.ndarray, on_border: np.ndarray) -> tuple[np.ndarr
     garment stay garment.
     """
     h, w = image.shape[:2]
-    off = _off_flat_backdrop(image, on_border)
+    off = _off_flat_backdrop(image)
     if off is None:
         return None, None
     flat = M.open_(off <= STUDIO_TOLERANCE, 2)
@@ -274,21 +279,25 @@ def _studio_backdrop(image: np.ndarray, on_border: np.ndarray) -> tuple[np.ndarr
 STUDIO_TOLERANCE = 2  # grey levels a flat backdrop may differ from its median (JPEG rounding)
 
 
-def _off_flat_backdrop(image: np.ndarray, on_border: np.ndarray | None = None) -> np.ndarray | None:
-    """Per pixel, how far (grey levels, worst channel) it is from a digitally flat backdrop; None when
-    the photo's border is not such a backdrop (a real photo, or a garment filling the frame)."""
-    if on_border is None:
-        h, w = image.shape[:2]
-        b = max(2, int(0.02 * min(h, w)))
-        on_border = np.zeros((h, w), bool)
-        on_border[:b] = on_border[-b:] = True
-        on_border[:, :b] = on_border[:, -b:] = True
-    pixels = image.astype(np.int16)
-    bg = np.median(pixels[on_border], axis=0)
-    off = np.abs(pixels - bg).max(axis=2)
-    if np.mean(off[on_border] <= STUDIO_TOLERANCE) < 0.98:
+def _flat_backdrop_colour(image: np.ndarray) -> np.ndarray | None:
+    """The colour of a digitally flat backdrop (border pixels equal within JPEG rounding), or None when
+    the photo's border is not one (a real photo, or a garment filling the frame)."""
+    h, w = image.shape[:2]
+    b = max(2, int(0.02 * min(h, w)))
+    sides = [image[:b], image[-b:], image[b:-b, :b], image[b:-b, -b:]]
+    border = np.concatenate([side.reshape(-1, 3) for side in sides]).astype(np.int16)
+    bg = np.median(border, axis=0)
+    if np.mean(np.abs(border - bg).max(axis=1) <= STUDIO_TOLERANCE) < 0.98:
         return None
-    return off
+    return bg
+
+
+def _off_flat_backdrop(image: np.ndarray) -> np.ndarray | None:
+    """Per pixel, how far (grey levels, worst channel) it is from a digitally flat backdrop, or None."""
+    bg = _flat_backdrop_colour(image)
+    if bg is None:
+        return None
+    return _max_abs_diff(image, bg)
 
 
 def _watershed(image: np.ndarray, found: np.ndarray, border: np.ndarray) -> np.ndarray | None:

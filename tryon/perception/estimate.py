@@ -81,7 +81,9 @@ def estimate_body(image: np.ndarray, detectors: Detectors | None = None) -> Body
     if top_colour is not None and bottom_colour is not None:
         # A sleeve below the waist is the top's colour; where an arm was only guessed (hidden behind
         # the body) the band lies on the bottoms, which must not be replaced as if they were a sleeve.
-        below_waist_arms &= top_colour.distance(lab) < bottom_colour.distance(lab)
+        ys, xs = np.nonzero(below_waist_arms)
+        px = lab[ys, xs]
+        below_waist_arms[ys, xs] = top_colour.distance(px) < bottom_colour.distance(px)
     upper_zone = (rows > chin_y) & ((rows <= waist_y) | below_waist_arms)
     upper = clothed & upper_zone & ~feet
     upper = M.components_touching(upper, _chest_seed(skeleton, (h, w)) | arm_bands)
