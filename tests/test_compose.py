@@ -104,3 +104,40 @@ def test_old_top_over_the_bottoms_is_filled_with_the_bottoms():
     out = compose(photo, worn, top, "upper").image.astype(np.float32)
     core = lobe & ~M.dilate(~lobe, 5)  # (the fill is feathered into its outline)
     assert np.abs(out[core] - BOTTOMS).max(axis=1).mean() < 25
+
+
+def test_a_top_with_sleeves_covers_the_old_tops_shoulder_strip():
+    """The new top's warped outline rarely meets the old one's at the shoulder: the strip of the old top
+    left there was filled with skin and backdrop, a cut-out notch on every shoulder (issue 3, failure
+    modes 1 and 2). A top with sleeves sits on the shoulders as the old one did."""
+    from dataclasses import replace
+
+    body = synthetic_body()
+    sk = body.skeleton
+    f = lambda m: m.astype(np.float32)  # noqa: E731
+    # The old top: the torso plus a cap over each shoulder joint.
+    caps = np.zeros(body.size, bool)
+    for side in ("left", "right"):
+        caps |= M.band(body.size, [sk[f"{side}_shoulder"]], 0.2 * S)
+    caps &= body.person > 0.5
+    worn = replace(body, upper_clothes=f((body.upper_clothes > 0.5) | caps), skin=f((body.skin > 0.5) & ~caps))
+    photo = person_photo(worn)
+    # The new top stops a few pixels short of the old one's outline around the shoulders.
+    new = M.erode(worn.upper_clothes > 0.5, int(0.04 * S))
+    alpha = new.astype(np.float32)
+    sleeve = alpha * (np.abs(np.arange(W) - W / 2) > 0.45 * S)[None, :]
+    torso = alpha * (np.abs(np.arange(W) - W / 2) <= 0.45 * S)[None, :]
+    top = WarpedGarment(colour=np.broadcast_to(RED, (H, W, 3)).astype(np.float32), alpha=alpha,
+                        parts={"torso": torso, "left_sleeve": sleeve})  # fmt: skip
+    out = compose(photo, worn, top, "upper").image.astype(np.float32)
+    strip = (worn.upper_clothes > 0.5) & ~new & caps
+    outer = np.zeros(body.size, bool)
+    for side in ("left", "right"):
+        outer |= M.band(body.size, [sk[f"{side}_shoulder"]], 0.3 * S)
+    strip &= outer & (np.abs(np.arange(W) - W / 2) > 0.4 * S)[None, :]
+    assert strip.sum() > 100
+    red = np.linalg.norm(out - RED, axis=2) < 60
+    assert red[strip].mean() > 0.8
+    # Not a sleeveless top: its armholes leave the old caps to the fill.
+    bare = compose(photo, worn, replace(top, parts={"torso": alpha}, sleeveless=True), "upper").image
+    assert (np.linalg.norm(bare.astype(np.float32) - RED, axis=2) < 60)[strip].mean() < 0.2

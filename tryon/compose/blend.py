@@ -88,11 +88,15 @@ def _compose_box(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, 
     if category == "lower":
         # A top hangs over the waistband: the new bottom goes under the current top.
         alpha = alpha * (1 - body.upper_clothes)
+    colour = warped.colour
+    if category != "lower" and not warped.sleeveless and len(warped.parts) > 1:
+        colour, alpha = _reach_old_shoulders(body, old_b, colour, alpha, protect)
     # 2. Fill the old garment where the new one does not reach.
     uncovered = old_b & (alpha < 0.5)
     uncovered = M.open_(uncovered, 1)
-    # Grow into the old garment's anti-aliased rim, or its outline stays as a faint halo.
-    uncovered = M.dilate(uncovered, max(1, int(S / 100))) & (alpha < 0.5) & (protect < 0.5)
+    # Grow into the old garment's anti-aliased rim, or its outline stays as a faint halo; and under the
+    # new garment's feathered edge, which would otherwise blend with the old garment (a thin line of it).
+    uncovered = M.dilate(uncovered, max(1, int(S / 100))) & (alpha < 0.98) & (protect < 0.5)
     base = person.astype(np.float32)
     if uncovered.any():
         base = _fill(base, body, uncovered, category, radii)
@@ -101,7 +105,7 @@ def _compose_box(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, 
         base = base * (1 - keep) + person.astype(np.float32) * keep
     # 3. Shading: the photo's low-frequency light on the region the old garment covered.
     shading = shading_map(person, old_b, S)
-    garment = warped.colour * shading[..., None]
+    garment = colour * shading[..., None]
     # 4 + 5. Blend; the protected regions keep their pixels because alpha is zero there.
     a = alpha[..., None]
     out = base * (1 - a) + garment * a
@@ -112,6 +116,46 @@ def _compose_box(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, 
     changed[changed < 1e-3] = 0
     return Composite(image=image, changed=changed, replaced=old_b, filled=uncovered,
                      shading=shading.astype(np.float32))  # fmt: skip
+
+
+def _reach_old_shoulders(body: BodyAnalysis, old: np.ndarray, colour: np.ndarray, alpha: np.ndarray,
+                         protect: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """Let a top with sleeves cover the thin strip of old top left around each shoulder.
+
+    A garment with sleeves sits on the shoulders as the old top did, but its warped outline rarely
+    meets the old one exactly: a strip of the old top's shoulder was left, filled with skin and
+    backdrop, which read as a cut-out notch at every shoulder. Within a small reach of the new
+    garment and near the shoulder joints, the old top's pixels take the new garment's colours.
+    """
+    S = body.skeleton.shoulder_width
+    reach = max(2, int(0.07 * S))
+    solid = alpha > 0.5
+    strip = old & ~solid & (protect < 0.5) & M.dilate(solid, reach)
+    zone = np.zeros(body.size, bool)
+    sk = body.skeleton
+    for side in ("left", "right"):
+        zone |= M.band(body.size, [sk[f"{side}_shoulder"]], 0.4 * S)
+    # Only the outer shoulder: near the neck, the new neckline is the garment's own, not the old one's.
+    across = sk["left_shoulder"] - sk["right_shoulder"]
+    across = across / max(float(np.linalg.norm(across)), 1e-6)
+    yy, xx = np.mgrid[0 : body.size[0], 0 : body.size[1]]
+    offset = np.abs((xx - sk.shoulder_center[0]) * across[0] + (yy - sk.shoulder_center[1]) * across[1])
+    zone &= offset > 0.35 * S
+    strip &= zone
+    if strip.sum() < 20:
+        return colour, alpha
+    win = _window(strip, reach=3 * reach)
+    a = np.clip(alpha[win], 0, 1) * solid[win]
+    num = cv2.GaussianBlur(colour[win] * a[..., None], (0, 0), reach / 2)
+    den = cv2.GaussianBlur(a, (0, 0), reach / 2)
+    spread = num / np.maximum(den, 1e-4)[..., None]
+    colour, alpha = colour.copy(), alpha.copy()
+    add = strip[win] & (den > 0.02)
+    colour[win][add] = spread[add]
+    # Over the garment's own feathered rim too, or the old top shows along the joint as a line.
+    cover = M.dilate(add, 2)
+    alpha[win][cover] = np.maximum(alpha[win][cover], M.feather(cover, 1.0)[cover])
+    return colour, alpha
 
 
 def _arms_over_body(body: BodyAnalysis, warped: WarpedGarment, category: str, radii: dict[str, float]) -> np.ndarray:
