@@ -129,32 +129,36 @@ def _reach_old_shoulders(body: BodyAnalysis, old: np.ndarray, colour: np.ndarray
     """
     S = body.skeleton.shoulder_width
     reach = max(2, int(0.07 * S))
-    solid = alpha > 0.5
-    strip = old & ~solid & (protect < 0.5) & M.dilate(solid, reach)
-    zone = np.zeros(body.size, bool)
     sk = body.skeleton
-    for side in ("left", "right"):
-        zone |= M.band(body.size, [sk[f"{side}_shoulder"]], 0.4 * S)
-    # Only the outer shoulder: near the neck, the new neckline is the garment's own, not the old one's.
+    h, w = body.size
     across = sk["left_shoulder"] - sk["right_shoulder"]
     across = across / max(float(np.linalg.norm(across)), 1e-6)
-    yy, xx = np.mgrid[0 : body.size[0], 0 : body.size[1]]
-    offset = np.abs((xx - sk.shoulder_center[0]) * across[0] + (yy - sk.shoulder_center[1]) * across[1])
-    zone &= offset > 0.35 * S
-    strip &= zone
-    if strip.sum() < 20:
-        return colour, alpha
-    win = _window(strip, reach=3 * reach)
-    a = np.clip(alpha[win], 0, 1) * solid[win]
-    num = cv2.GaussianBlur(colour[win] * a[..., None], (0, 0), reach / 2)
-    den = cv2.GaussianBlur(a, (0, 0), reach / 2)
-    spread = num / np.maximum(den, 1e-4)[..., None]
     colour, alpha = colour.copy(), alpha.copy()
-    add = strip[win] & (den > 0.02)
-    colour[win][add] = spread[add]
-    # Over the garment's own feathered rim too, or the old top shows along the joint as a line.
-    cover = M.dilate(add, 2)
-    alpha[win][cover] = np.maximum(alpha[win][cover], M.feather(cover, 1.0)[cover])
+    for side in ("left", "right"):
+        # A window around the shoulder joint (0.4 S), plus room for the colour spread.
+        cx, cy = sk[f"{side}_shoulder"]
+        pad = int(0.4 * S) + 3 * reach
+        win = (slice(max(0, int(cy) - pad), min(h, int(cy) + pad + 1)),
+               slice(max(0, int(cx) - pad), min(w, int(cx) + pad + 1)))  # fmt: skip
+        if win[0].stop <= win[0].start or win[1].stop <= win[1].start:
+            continue
+        yy, xx = np.mgrid[win[0], win[1]]
+        # Only the outer shoulder: near the neck, the new neckline is the garment's own, not the old one's.
+        zone = (xx - cx) ** 2 + (yy - cy) ** 2 <= (0.4 * S) ** 2
+        zone &= np.abs((xx - sk.shoulder_center[0]) * across[0] + (yy - sk.shoulder_center[1]) * across[1]) > 0.35 * S
+        a = alpha[win]
+        solid = a > 0.5
+        strip = old[win] & ~solid & (protect[win] < 0.5) & zone & M.dilate(solid, reach)
+        if strip.sum() < 20:
+            continue
+        weight = np.clip(a, 0, 1) * solid
+        num = cv2.GaussianBlur(colour[win] * weight[..., None], (0, 0), reach / 2)
+        den = cv2.GaussianBlur(weight, (0, 0), reach / 2)
+        add = strip & (den > 0.02)
+        colour[win][add] = (num / np.maximum(den, 1e-4)[..., None])[add]
+        # Over the garment's own feathered rim too, or the old top shows along the joint as a line.
+        cover = M.dilate(add, 2)
+        a[cover] = np.maximum(a[cover], M.feather(cover, 1.0)[cover])
     return colour, alpha
 
 
