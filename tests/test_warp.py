@@ -117,3 +117,15 @@ def test_garment_body_reaches_the_wearers_sides(body, item_id):
         short.append(max(xs.min() - lo, hi - xs.max()))
     # The sides stay within a few pixels of the outline on (almost) every row.
     assert np.percentile(short, 90) < 0.03 * S, f"garment short of the outline by {np.percentile(short, 90):.0f} px"
+
+
+def test_a_top_a_little_shorter_than_the_old_one_reaches_where_it_ended(body):
+    """A product photo's scale is uncertain: a top placed a little shorter than the old one left a band
+    of bare belly above the bottoms, filled with flat skin (issue 3: hems, tucked/untucked)."""
+    from tryon.catalog import GarmentDesign
+
+    short = GarmentDesign(kind="tee", hue=0.6, saturation=0.5, lightness=0.4, length=0.0)
+    warped = warp_garment(analyze_garment(render_garment(short).image, "upper"), body)
+    torso = warped.parts["torso"] > 0.5
+    cx = int(W / 2)
+    assert np.nonzero(torso[:, cx])[0][-1] >= body.waist_y - 2

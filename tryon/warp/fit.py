@@ -126,6 +126,13 @@ def _warp_top(garment: GarmentAnalysis, body: BodyAnalysis) -> WarpedGarment:
             drop = float((t[f"{side}_hem"] - centre) @ f.down)
             if drop > longest:
                 t[f"{side}_hem"] = t[f"{side}_hem"] - f.down * (drop - longest)
+        # A top a little shorter than the old one (the scale from a product photo is uncertain by that
+        # much) is worn down to where the old one ended, not with a band of bare belly above the bottoms.
+        old_end = float((np.array([centre[0], body.waist_y]) - centre) @ f.down)
+        for side in ("left", "right"):
+            drop = float((t[f"{side}_hem"] - centre) @ f.down)
+            if 0 < old_end - drop < HEM_REACH * S and old_end < longest:
+                t[f"{side}_hem"] = t[f"{side}_hem"] + f.down * (old_end - drop + 0.03 * S)
     # The shoulder seams lie on the shoulders' outline, which is about 0.15 S above the joints: lower, the
     # old top's shoulders stay visible above the new one and are filled with skin (an off-shoulder look).
     lifts = [_shoulder_lift(body, t[f"{side}_shoulder"], S) for side in ("left", "right")]
@@ -281,6 +288,7 @@ def _fit_sides_to_body(maps, torso_mask: np.ndarray, body: BodyAnalysis, f: _Fra
     return map_x, map_y
 
 
+HEM_REACH = 0.6  # a top whose hem ends at most this many shoulder widths above the old top's is lengthened to it
 MAX_WIDEN = 1.4  # the most a row of the garment's body is widened to reach the wearer's outline
 
 
