@@ -98,13 +98,19 @@ def _compose_box(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, 
     # new garment's feathered edge, which would otherwise blend with the old garment (a thin line of it).
     uncovered = M.dilate(uncovered, max(1, int(S / 100))) & (alpha < 0.98) & (protect < 0.5)
     base = person.astype(np.float32)
+    # 3. Shading: the photo's low-frequency light on the region the old garment covered.
+    shading = shading_map(person, old_b, S)
     if uncovered.any():
         base = _fill(base, body, uncovered, category, radii)
+        # The filled skin takes the broad light the old garment had there (a lit side, a shadowed
+        # one), not its folds: without it an arm drawn where a sleeve was is a flat strip.
+        win = _window(uncovered, reach=int(0.1 * S))
+        broad = cv2.GaussianBlur(shading[win], (0, 0), max(1.0, 0.06 * S))
+        lit = 1 + (np.clip(broad, 0.7, 1.2) - 1) * M.feather(uncovered[win], max(1.0, S / 120))
+        base[win] *= lit[..., None]
         # The fill is feathered; what must not change (face, hair, hands, feet) gets its pixels back.
         keep = protect[..., None]
         base = base * (1 - keep) + person.astype(np.float32) * keep
-    # 3. Shading: the photo's low-frequency light on the region the old garment covered.
-    shading = shading_map(person, old_b, S)
     garment = colour * shading[..., None]
     # 4 + 5. Blend; the protected regions keep their pixels because alpha is zero there.
     a = alpha[..., None]
