@@ -234,3 +234,30 @@ def test_soft_cut_out_edge_is_not_drawn_as_a_light_rim():
     light = g.image.astype(np.float32).mean(axis=2) > 80
     assert (drawn & light).sum() < 0.001 * drawn.sum()
     assert iou(g.mask > 0.5, shape.astype(bool)) > 0.95
+
+
+def _bodysuit(crotch: bool) -> tuple[np.ndarray, np.ndarray]:
+    """A long-sleeve body on a plain backdrop, with (a bodysuit) or without (a top) a brief tapering
+    to a crotch below its waist. Returns the photo and the true mask of the part worn as a top."""
+    h, w = 1024, 768
+    top = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(top, [np.array([[300, 100], [468, 100], [600, 160], [700, 700], [630, 720], [540, 330],
+                                 [540, 640], [228, 640], [228, 330], [138, 720], [68, 700], [168, 160]])], 1)  # fmt: skip
+    shape = top.copy()
+    if crotch:
+        cv2.fillPoly(shape, [np.array([[228, 640], [540, 640], [420, 900], [348, 900]])], 1)
+    image = np.full((h, w, 3), 246, np.uint8)
+    image[shape.astype(bool)] = (30, 30, 34)
+    return image, top.astype(bool)
+
+
+def test_a_bodysuit_is_worn_as_a_top_without_its_brief():
+    """A bodysuit photographed whole was drawn with its brief over the wearer's bottoms (issue 3:
+    4 broken results)."""
+    image, top = _bodysuit(crotch=True)
+    g = analyze_garment(image, "upper")
+    assert iou(g.mask > 0.5, top) > 0.93
+    assert g.keypoints["left_hem"][1] < 700 and g.keypoints["right_hem"][1] < 700
+    # A top without a brief keeps all of itself.
+    plain, truth = _bodysuit(crotch=False)
+    assert iou(analyze_garment(plain, "upper").mask > 0.5, truth) > 0.93

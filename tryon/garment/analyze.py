@@ -61,11 +61,74 @@ def analyze_garment(image: np.ndarray, category: str) -> GarmentAnalysis:
         return GarmentAnalysis(image=image, mask=M.feather(inner, 0.8), category=category, keypoints=kps,
                                has_legs=has_legs)  # fmt: skip
     kps, sleeves, half_widths = _upper_keypoints(mask)
+    if category == "upper":
+        # (After the key points: sleeves hanging against a bodysuit are found on its whole outline.)
+        mask, waist = _cut_bodysuit(mask)
+        if waist is not None:
+            # (Its sides there may include sleeves hanging against it: not wider than the chest.)
+            xl, xr = kps["right_armpit"][0], kps["left_armpit"][0]
+            pad = 0.15 * abs(xr - xl)
+            for side in ("left", "right"):
+                x = float(np.clip(waist[side], min(xl, xr) - pad, max(xl, xr) + pad))
+                kps[f"{side}_hem"] = np.array([x, waist["y"]], np.float64)
     mask, kps = _drop_inside_back(image, mask, kps)
     inner = M.erode(mask, max(1, int(0.003 * max(mask.shape))))
     return GarmentAnalysis(image=image, mask=M.feather(inner, 0.8), category=category, keypoints=kps,
                            sleeves=sleeves, sleeve_half_widths=half_widths,
                            sleeveless=not sleeves and _armholes(mask))  # fmt: skip
+
+
+def _cut_bodysuit(mask: np.ndarray) -> tuple[np.ndarray, dict | None]:
+    """A bodysuit photographed whole, cut at its waist: worn as a top, its brief is inside the bottoms.
+
+    Returns the mask and, for a bodysuit, the waist (row, and the body's sides there) as the new hem.
+
+    A bodysuit's body narrows slowly into a crotch over a long stretch at the bottom centre; a top's
+    hem, even a curved one, ends within a few rows. The part of the body below where the narrowing
+    starts is removed (sleeves hanging beside it stay).
+    """
+    h, w = mask.shape
+    ys = np.nonzero(mask.any(axis=1))[0]
+    if len(ys) < 20:
+        return mask, None
+    top, bottom = int(ys[0]), int(ys[-1])
+    height = bottom - top
+    cx = int(np.median(np.nonzero(mask[top + int(0.5 * height)])[0])) if mask[top + int(0.5 * height)].any() else w // 2
+    # Per row, the run of garment through the centre column (vectorised over rows).
+    left_part = mask[:, : cx + 1][:, ::-1]
+    right_part = mask[:, cx:]
+    to_left = np.where(left_part.all(axis=1), cx + 1, np.argmin(left_part, axis=1))
+    to_right = np.where(right_part.all(axis=1), w - cx, np.argmin(right_part, axis=1))
+    lefts, rights = cx - to_left + 1, cx + to_right - 1
+    widths = np.where(mask[:, cx], rights - lefts, 0)
+    widths[: top + int(0.4 * height)] = 0
+    # The body's width (sleeves hanging against it can merge with it higher up: not the maximum).
+    widest = float(np.median(widths[top + int(0.45 * height) : top + int(0.7 * height) + 1]))
+    if widest <= 0:
+        return mask, None
+    rows = np.nonzero(widths > 0)[0]
+    end = int(rows[-1])
+    narrow = np.nonzero((widths < 0.6 * widest) & (np.arange(h) > top + 0.4 * height))[0]
+    if len(narrow) == 0:
+        return mask, None
+    start = int(narrow[0])
+    mid = (start + end) // 2
+    # (It narrows from a body's width, not in one step to a dangling string or tie.)
+    if end - start < 0.12 * height or widths[mid] >= 0.45 * widest or widths[start] < 0.35 * widest:
+        return mask, None
+    # The waist: where the narrowing begins. Below it, each row's central run goes, unless it is wider
+    # than the body (sleeves hanging against it join it there).
+    full = np.nonzero((widths >= 0.9 * widest) & (np.arange(h) < start))[0]
+    waist = int(full[-1]) + 1 if len(full) else start
+    out = mask.copy()
+    margin = int(0.05 * widest)
+    x_min, x_max = int(lefts[start]) - margin, int(rights[start]) + margin
+    for y in range(waist, end + 1):
+        if 0 < widths[y] < 0.9 * widest:
+            out[y, max(lefts[y], x_min) : min(rights[y], x_max) + 1] = False
+    # The hem's corners: the body's sides just above the waist (the wearer's left is the image's right).
+    y = max(waist - 1, 0)
+    return out, {"y": float(y), "left": float(rights[y]), "right": float(lefts[y])}
 
 
 def _armholes(mask: np.ndarray) -> bool:
