@@ -241,8 +241,9 @@ def _bodysuit(crotch: bool) -> tuple[np.ndarray, np.ndarray]:
     to a crotch below its waist. Returns the photo and the true mask of the part worn as a top."""
     h, w = 1024, 768
     top = np.zeros((h, w), np.uint8)
-    cv2.fillPoly(top, [np.array([[300, 100], [468, 100], [600, 160], [700, 700], [630, 720], [540, 330],
-                                 [540, 640], [228, 640], [228, 330], [138, 720], [68, 700], [168, 160]])], 1)  # fmt: skip
+    outline = [[300, 100], [468, 100], [600, 160], [700, 700], [630, 720], [540, 330],
+               [540, 640], [228, 640], [228, 330], [138, 720], [68, 700], [168, 160]]  # fmt: skip
+    cv2.fillPoly(top, [np.array(outline)], 1)
     shape = top.copy()
     if crotch:
         cv2.fillPoly(shape, [np.array([[228, 640], [540, 640], [420, 900], [348, 900]])], 1)
