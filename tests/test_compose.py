@@ -141,3 +141,25 @@ def test_a_top_with_sleeves_covers_the_old_tops_shoulder_strip():
     # Not a sleeveless top: its armholes leave the old caps to the fill.
     bare = compose(photo, worn, replace(top, parts={"torso": alpha}, sleeveless=True), "upper").image
     assert (np.linalg.norm(bare.astype(np.float32) - RED, axis=2) < 60)[strip].mean() < 0.2
+
+
+def test_holes_in_the_old_garment_parsing_are_replaced_too():
+    """A print whose colours pass for skin leaves holes in the old garment's parsing; where the new
+    garment does not cover them they stayed, patches of the old outfit (issue 3: dresscode_052964)."""
+    from dataclasses import replace
+
+    body = synthetic_body()
+    rows, cols = np.arange(H)[:, None], np.arange(W)[None, :]
+    print_blob = (rows > 540) & (rows < 575) & (np.abs(cols - W / 2) < 30)
+    f = lambda m: m.astype(np.float32)  # noqa: E731
+    worn = replace(body, upper_clothes=f((body.upper_clothes > 0.5) & ~print_blob),
+                   skin=f((body.skin > 0.5) | print_blob))  # fmt: skip
+    photo = person_photo(worn)
+    photo[(body.upper_clothes > 0.5)] = TOP.astype(np.uint8)
+    photo[print_blob] = (150, 110, 90)  # a brownish print
+    alpha = np.zeros((H, W), np.float32)
+    alpha[250:450] = (body.upper_clothes[250:450] > 0.5).astype(np.float32)  # a short new top
+    top = WarpedGarment(colour=np.broadcast_to(RED, (H, W, 3)).astype(np.float32), alpha=alpha, parts={"torso": alpha})
+    out = compose(photo, worn, top, "upper").image.astype(np.float32)
+    left_print = np.linalg.norm(out[print_blob] - np.array([150, 110, 90]), axis=1) < 20
+    assert left_print.mean() < 0.1

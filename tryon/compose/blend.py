@@ -80,8 +80,9 @@ def _old_garment(body: BodyAnalysis, category: str) -> np.ndarray:
 def _compose_box(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, category: str) -> Composite:
     h, w = person.shape[:2]
     S = body.skeleton.shoulder_width
-    # 1. What is replaced.
-    old_b = _old_garment(body, category) > 0.5
+    # 1. What is replaced: the old garment, with the holes its parsing left (a print whose colours
+    # pass for skin) closed, or they stay as patches of the old garment.
+    old_b = M.fill_holes(M.close(_old_garment(body, category) > 0.5, max(1, int(0.02 * S))))
     protect = np.maximum.reduce([body.face, body.hair, body.hands, body.feet])
     radii = arm_radii(body) if category != "lower" else {}
     alpha = _arms_over_body(body, warped, category, radii) * (1 - protect)
