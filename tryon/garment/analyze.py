@@ -291,6 +291,7 @@ def _garment_mask(image: np.ndarray) -> np.ndarray:
         nearby = cv2.dilate(local, np.ones((2 * r + 1, 2 * r + 1), np.uint8))
         fade = (local <= np.maximum(STUDIO_TOLERANCE, 0.35 * nearby)) & M.dilate(studio, r + 1)
         solid = M.fill_holes(M.open_(solid & ~fade, 1)) & ~studio
+        solid = _mirror_white(solid, off)
     if not solid.any():
         raise GarmentNotFoundError(
             "No garment was found in the garment photo. Use a photo of the garment on a plain background."
@@ -306,6 +307,41 @@ def _garment_mask(image: np.ndarray) -> np.ndarray:
             "garment fills most of the frame, on a plain background of another colour."
         )
     return mask
+
+
+def _mirror_white(solid: np.ndarray, off: np.ndarray) -> np.ndarray:
+    """A white garment on a white cut-out backdrop, completed by its mirror image where a side was lost.
+
+    Where white fabric equals the backdrop exactly (an over-exposed side), nothing in the photo
+    separates them. Front views are nearly symmetric: when the garment is white and its mask is
+    clearly lopsided, the mirrored mask adds the near-white pixels it covers.
+    """
+    if not solid.any() or float(np.median(off[solid])) > 20:
+        return solid
+    h, w = solid.shape
+    # The axis is searched on a quarter-size copy (a mirror about column x2 / 2 sends c to x2 - c).
+    k = 4
+    small = cv2.resize(solid.astype(np.uint8), (max(1, w // k), max(1, h // k)), interpolation=cv2.INTER_AREA) > 0
+    sw = small.shape[1]
+    cols = np.nonzero(small.any(axis=0))[0]
+    best, best_x2 = 0.0, None
+    centre2 = int(cols[0] + cols[-1])  # twice the box's centre column
+    for x2 in range(centre2 - sw // 10, centre2 + sw // 10 + 1):
+        src = x2 - np.arange(sw)
+        ok = (src >= 0) & (src < sw)
+        mirrored = np.zeros_like(small)
+        mirrored[:, ok] = small[:, src[ok]]
+        iou = (mirrored & small).sum() / max((mirrored | small).sum(), 1)
+        if iou > best:
+            best, best_x2 = iou, x2
+    if best_x2 is None or not 0.7 < best < 0.95:
+        return solid
+    best_x2 = best_x2 * k + (k - 1)  # back to full-size columns (centres of the small pixels)
+    src = best_x2 - np.arange(w)
+    ok = (src >= 0) & (src < w)
+    mirrored = np.zeros_like(solid)
+    mirrored[:, ok] = solid[:, src[ok]]
+    return M.fill_holes(solid | (mirrored & (off <= 25)))
 
 
 def _studio_backdrop(image: np.ndarray, on_border: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
