@@ -67,15 +67,23 @@ def _combine(size, image, layers, limits: dict | None = None):
     alpha = np.zeros((h, w), np.float32)
     parts = {}
     for name, (mask, (mx, my)) in layers:
-        a = sample_mask(mask, (mx, my))
+        a = np.zeros((h, w), np.float32)
+        parts[name] = a
+        # Only the box where the part's map lands is sampled (a sleeve covers a small part of the photo).
+        valid = mx >= 0
+        rows, cols = np.flatnonzero(valid.any(axis=1)), np.flatnonzero(valid.any(axis=0))
+        if len(rows) == 0:
+            continue
+        box = (slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1))
+        a[box] = sample_mask(mask, (mx[box], my[box]))
         limit = (limits or {}).get(name.split("_")[-1])
         if limit is not None:
-            a *= limit
-        wins = (a > 0) & ((a >= 0.5) | (alpha < 0.5))
-        map_x[wins] = mx[wins]
-        map_y[wins] = my[wins]
-        alpha += a * (1 - alpha)
-        parts[name] = a
+            a[box] *= limit[box]
+        ab, alpha_b = a[box], alpha[box]
+        wins = (ab > 0) & ((ab >= 0.5) | (alpha_b < 0.5))
+        np.copyto(map_x[box], mx[box], where=wins)
+        np.copyto(map_y[box], my[box], where=wins)
+        alpha_b += ab * (1 - alpha_b)
     colour = cv2.remap(image, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     return colour.astype(np.float32), alpha, parts
 
@@ -309,9 +317,13 @@ def _shoulder_lift(body: BodyAnalysis, point: np.ndarray, S: float) -> float | N
 
 
 def _near(person: np.ndarray, margin: float) -> np.ndarray:
-    """A soft mask of the person's silhouette grown by `margin` pixels."""
-    grown = M.dilate(person > 0.5, max(1, int(margin)))
-    return M.feather(grown, max(1.0, margin / 4))
+    """A soft mask of the person's silhouette grown by `margin` pixels (worked at quarter size: it is soft)."""
+    h, w = person.shape
+    k = 4 if margin >= 8 and min(h, w) >= 64 else 1
+    small = cv2.resize(person, (max(1, w // k), max(1, h // k)), interpolation=cv2.INTER_AREA) if k > 1 else person
+    grown = M.dilate(small > 0.5, max(1, int(round(margin / k))))
+    soft = M.feather(grown, max(1.0 / k, margin / 4 / k))
+    return cv2.resize(soft, (w, h), interpolation=cv2.INTER_LINEAR) if k > 1 else soft
 
 
 def _warp_lower(garment: GarmentAnalysis, body: BodyAnalysis) -> WarpedGarment:

@@ -173,5 +173,5 @@ def sample_mask(mask: np.ndarray, maps) -> np.ndarray:
     map_x, map_y = maps
     alpha = cv2.remap(mask.astype(np.float32), map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
                       borderValue=0)  # fmt: skip
-    alpha[map_x < 0] = 0
+    np.copyto(alpha, 0.0, where=map_x < 0)
     return alpha
