@@ -142,3 +142,26 @@ def test_a_printed_old_top_does_not_show_through_a_plain_new_one(pipeline, portr
     # And the new garment is one even colour there (no white block, no black letters).
     lightness = lab(result.image)[logo][:, 0]
     assert np.percentile(lightness, 95) - np.percentile(lightness, 5) < 40
+
+
+def test_a_stride_keeps_neither_old_trouser_leg(pipeline, real_dir):
+    """One foot forward puts one ankle higher; the shoes' line was taken from the higher ankle for
+    both legs, so the other leg's old trousers stayed below the new ones (issue 3: black shins under
+    new trousers on dresscode_049713_0). Real photos (skipped without them)."""
+    from tryon.imageio import load_image
+
+    person = load_image(real_dir / "persons" / "dresscode_049713_0.jpg")
+    trousers = load_image(real_dir / "garments" / "dresscode_051473_1.jpg")
+    res = pipeline(person, trousers, "lower")
+    sk = res.body.skeleton
+    old_black = person.astype(np.int16).max(axis=2) < 40  # the old black leggings
+    shins = np.zeros(old_black.shape, bool)
+    for side in ("left", "right"):
+        knee, ankle = sk[f"{side}_knee"], sk[f"{side}_ankle"]
+        y0, y1 = int(knee[1] + 0.2 * (ankle[1] - knee[1])), int(ankle[1])
+        x = int((knee[0] + ankle[0]) / 2)
+        shins[y0:y1, x - 12 : x + 12] = True
+    shins &= old_black
+    assert shins.sum() > 500
+    still_black = res.image.astype(np.int16).max(axis=2) < 40
+    assert still_black[shins].mean() < 0.15

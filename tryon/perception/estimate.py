@@ -73,9 +73,12 @@ def estimate_body(image: np.ndarray, detectors: Detectors | None = None) -> Body
     # 5. Clothes: the silhouette minus skin, face, hair and hands, split at the waist.
     rows = np.arange(h)[:, None]
     clothed = person & ~skin & ~face & ~hair & ~hands
-    ankle_y = min(skeleton["left_ankle"][1], skeleton["right_ankle"][1])
-    # Shoes start a little below the ankle joint; trouser hems above that may be replaced.
-    feet = person & (rows > ankle_y + 0.08 * S)
+    # Shoes start a little below each ankle joint; trouser hems above that may be replaced. Each leg
+    # has its own ankle (a stride puts one foot higher): the columns nearer each ankle use it.
+    la, ra = skeleton["left_ankle"], skeleton["right_ankle"]
+    cols = np.arange(w)[None, :]
+    nearer_left = np.abs(cols - la[0]) <= np.abs(cols - ra[0])
+    feet = person & np.where(nearer_left, rows > la[1] + 0.08 * S, rows > ra[1] + 0.08 * S)
     below_waist_arms = arm_bands & (rows > waist_y)
     bottom_colour = _region_colour(lab, clothed & ~arm_bands & ~feet, int(waist_y), h - 1)
     if top_colour is not None and bottom_colour is not None:
