@@ -98,6 +98,10 @@ def _compose_box(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, 
     # Grow into the old garment's anti-aliased rim, or its outline stays as a faint halo; and under the
     # new garment's feathered edge, which would otherwise blend with the old garment (a thin line of it).
     uncovered = M.dilate(uncovered, max(1, int(S / 100))) & (alpha < 0.98) & (protect < 0.5)
+    # The old garment's shadow and anti-aliased outline on the backdrop next to it go too, or its
+    # shape stays as a ghost beside the new one.
+    if uncovered.any():
+        uncovered |= M.dilate(uncovered, max(2, int(0.04 * S))) & (body.person < 0.3) & (alpha < 0.5)
     base = person.astype(np.float32)
     # 3. Shading: the photo's low-frequency light on the region the old garment covered.
     shading = shading_map(person, old_b, S)
