@@ -109,10 +109,12 @@ def _compose_box(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, 
         base = _fill(base, body, uncovered, category, radii)
         # The filled skin takes the broad light the old garment had there (a lit side, a shadowed
         # one), not its folds: without it an arm drawn where a sleeve was is a flat strip.
-        win = _window(uncovered, reach=int(0.1 * S))
-        broad = cv2.GaussianBlur(shading[win], (0, 0), max(1.0, 0.06 * S))
-        lit = 1 + (np.clip(broad, 0.7, 1.2) - 1) * M.feather(uncovered[win], max(1.0, S / 120))
-        base[win] *= lit[..., None]
+        skin_fill = uncovered & body_shape(body, category, radii)
+        win = _window(skin_fill, reach=int(0.1 * S))
+        if win is not None:
+            broad = cv2.GaussianBlur(shading[win], (0, 0), max(1.0, 0.06 * S))
+            lit = 1 + (np.clip(broad, 0.7, 1.2) - 1) * M.feather(skin_fill[win], max(1.0, S / 120))
+            base[win] *= lit[..., None]
         # The fill is feathered; what must not change (face, hair, hands, feet) gets its pixels back.
         keep = protect[..., None]
         base = base * (1 - keep) + person.astype(np.float32) * keep
