@@ -163,3 +163,20 @@ def test_holes_in_the_old_garment_parsing_are_replaced_too():
     out = compose(photo, worn, top, "upper").image.astype(np.float32)
     left_print = np.linalg.norm(out[print_blob] - np.array([150, 110, 90]), axis=1) < 20
     assert left_print.mean() < 0.1
+
+
+def test_beside_new_trousers_is_backdrop_not_bare_thigh():
+    """A wide old skirt hid the legs; beside narrower new trousers the fill drew bare thighs (skin
+    patches beside the legs). Above the new hem the legs are inside the trousers."""
+    body = synthetic_body()
+    rows, cols = np.arange(H)[:, None], np.arange(W)[None, :]
+    photo = person_photo(body)
+    alpha = ((rows >= 620) & (rows < 700) & (np.abs(cols - W / 2) < 0.4 * S)).astype(np.float32)
+    trousers = WarpedGarment(colour=np.broadcast_to(RED, (H, W, 3)).astype(np.float32), alpha=alpha,
+                             parts={"seat": alpha})  # fmt: skip
+    out = compose(photo, body, trousers, "lower").image.astype(np.float32)
+    beside = (rows > 640) & (rows < 690) & (np.abs(cols - W / 2) > 0.43 * S) & (np.abs(cols - W / 2) < 0.5 * S)
+    beside &= body.lower_clothes > 0.5
+    assert beside.sum() > 200
+    skin_like = np.linalg.norm(out - SKIN, axis=2) < 25
+    assert skin_like[beside].mean() < 0.1

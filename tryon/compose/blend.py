@@ -106,7 +106,8 @@ def _compose_box(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, 
     # 3. Shading: the photo's low-frequency light on the region the old garment covered.
     shading = shading_map(person, old_b, S)
     if uncovered.any():
-        base = _fill(base, body, uncovered, category, radii)
+        hidden = _inside_new_bottoms(body, alpha) if category == "lower" else None
+        base = _fill(base, body, uncovered, category, radii, hidden)
         # The filled skin takes the broad light the old garment had there (a lit side, a shadowed
         # one), not its folds: without it an arm drawn where a sleeve was is a flat strip.
         skin_fill = uncovered & body_shape(body, category, radii)
@@ -236,8 +237,7 @@ def body_shape(body: BodyAnalysis, category: str, radii: dict[str, float] | None
         shape |= M.tapered_band(size, arm, [1.2 * r, r, 0.85 * r])
         if category != "upper":
             # Legs taper: thigh, knee, ankle (shoulder widths measured on the full-body photos).
-            legs = [sk[f"{side}_hip"], sk[f"{side}_knee"], sk[f"{side}_ankle"]]
-            shape |= M.tapered_band(size, legs, [0.21 * S, 0.12 * S, 0.08 * S])
+            shape |= _leg(body, side)
     return shape & (body.person > 0.5)
 
 
@@ -291,11 +291,37 @@ def arm_radius(body: BodyAnalysis, arm: list[np.ndarray]) -> float:
     return float(np.clip(np.median(on_arm) * 1.1, 0.06 * S, default)) * k
 
 
+def _leg(body: BodyAnalysis, side: str) -> np.ndarray:
+    """A leg's shape: thigh, knee, ankle (shoulder widths measured on the full-body photos)."""
+    sk, S = body.skeleton, body.skeleton.shoulder_width
+    points = [sk[f"{side}_hip"], sk[f"{side}_knee"], sk[f"{side}_ankle"]]
+    return M.tapered_band(body.size, points, [0.21 * S, 0.12 * S, 0.08 * S])
+
+
+def _inside_new_bottoms(body: BodyAnalysis, alpha: np.ndarray) -> np.ndarray:
+    """Where each leg is inside the new bottoms: its band down to the garment's lowest row on it.
+
+    The old garment (a wide skirt, a dress) hid the legs; beside narrower new trousers there is
+    backdrop, not bare thigh. Below the new hem, legs are bare.
+    """
+    rows = np.arange(body.size[0])[:, None]
+    solid = alpha > 0.5
+    hidden = np.zeros(body.size, bool)
+    for side in ("left", "right"):
+        leg = _leg(body, side)
+        covered = np.nonzero((leg & solid).any(axis=1))[0]
+        if len(covered):
+            hidden |= leg & (rows <= covered[-1])
+    return hidden
+
+
 def _fill(person: np.ndarray, body: BodyAnalysis, region: np.ndarray, category: str,
-          radii: dict[str, float] | None = None) -> np.ndarray:  # fmt: skip
+          radii: dict[str, float] | None = None, hidden: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
     """Skin inside the body's shape, background outside it, each continued from its visible neighbours."""
     out = person.astype(np.float32).copy() if person.dtype != np.float32 else person.copy()
     shape = body_shape(body, category, radii)
+    if hidden is not None:
+        shape = shape & ~hidden
     S = body.skeleton.shoulder_width
     skin_part = region & shape
     bg_part = region & ~shape
