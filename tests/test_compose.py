@@ -180,3 +180,22 @@ def test_beside_new_trousers_is_backdrop_not_bare_thigh():
     assert beside.sum() > 200
     skin_like = np.linalg.norm(out - SKIN, axis=2) < 25
     assert skin_like[beside].mean() < 0.1
+
+
+def test_the_bare_neck_stays_in_front_of_the_back_of_a_collar():
+    """A product photo shows the back of the collar, the inside of the back and its label above the
+    front neckline; drawn over the wearer's neck they read as a patch with a label under the chin
+    (issue 3: necklines). Worn, the neck hides them."""
+    body = synthetic_body()
+    rows, cols = np.arange(H)[:, None], np.arange(W)[None, :]
+    photo = person_photo(body)
+    alpha = ((rows >= 230) & (rows < 650) & (np.abs(cols - W / 2) < 0.7 * S)).astype(np.float32)
+    top = WarpedGarment(colour=np.broadcast_to(RED, (H, W, 3)).astype(np.float32), alpha=alpha, parts={"torso": alpha})
+    out = compose(photo, body, top, "upper").image.astype(np.float32)
+    neck = (body.skin > 0.5) & (body.face < 0.5) & (rows > 240) & (rows < body.skeleton.shoulder_center[1] - 5)
+    neck &= np.abs(cols - W / 2) < 0.25 * S
+    assert neck.sum() > 300
+    assert np.abs(out[neck] - SKIN).max(axis=1).mean() < 20
+    # Below the shoulders' line the new top covers as before.
+    chest = (rows > 360) & (rows < 450) & (np.abs(cols - W / 2) < 0.3 * S)
+    assert (np.linalg.norm(out[chest] - RED, axis=1) < 30).mean() > 0.95

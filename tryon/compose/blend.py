@@ -86,6 +86,8 @@ def _compose_box(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, 
     protect = np.maximum.reduce([body.face, body.hair, body.hands, body.feet])
     radii = arm_radii(body) if category != "lower" else {}
     alpha = _arms_over_body(body, warped, category, radii) * (1 - protect)
+    if category != "lower":
+        alpha = alpha * (1 - _bare_neck(body))
     if category == "lower":
         # A top hangs over the waistband: the new bottom goes under the current top.
         alpha = alpha * (1 - body.upper_clothes)
@@ -130,6 +132,21 @@ def _compose_box(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, 
     changed[changed < 1e-3] = 0
     return Composite(image=image, changed=changed, replaced=old_b, filled=uncovered,
                      shading=shading.astype(np.float32))  # fmt: skip
+
+
+def _bare_neck(body: BodyAnalysis) -> np.ndarray:
+    """The neck the photo shows bare, above the shoulders' line: no top covers it (soft mask).
+
+    A product photo shows the back of the collar, the inside of the back and its label above the
+    front neckline; worn, the neck hides them. Drawn over the wearer's neck they read as a patch
+    with a label under the chin. (A turtleneck's collar is cut to the old neckline too.)
+    """
+    sk, S = body.skeleton, body.skeleton.shoulder_width
+    c = sk.shoulder_center
+    rows, cols = np.arange(body.size[0])[:, None], np.arange(body.size[1])[None, :]
+    zone = (rows < c[1] + 0.02 * S) & (np.abs(cols - c[0]) < 0.3 * S)
+    neck = (body.skin > 0.5) & (body.face < 0.5) & zone
+    return M.feather(M.open_(neck, 1), max(1.0, S / 150))
 
 
 def _reach_old_shoulders(body: BodyAnalysis, old: np.ndarray, colour: np.ndarray, alpha: np.ndarray,
