@@ -199,3 +199,23 @@ def test_the_bare_neck_stays_in_front_of_the_back_of_a_collar():
     # Below the shoulders' line the new top covers as before.
     chest = (rows > 360) & (rows < 450) & (np.abs(cols - W / 2) < 0.3 * S)
     assert (np.linalg.norm(out[chest] - RED, axis=1) < 30).mean() > 0.95
+
+
+def test_a_long_sleeved_top_is_not_cut_by_the_bare_arm_under_it():
+    """Long sleeves cover the arms; where a sleeve's strip misses the arm, the body of the top covers
+    it rather than a bare forearm showing through the garment (the cut is for short sleeves)."""
+    from dataclasses import replace
+
+    body = synthetic_body()
+    photo = person_photo(body)
+    top = replace(wide_top(sleeveless=False), long_sleeves=True)
+    out = compose(photo, body, top, "upper").image.astype(np.float32)
+    sk = body.skeleton
+    arms = np.zeros(body.size, bool)
+    for side in ("left", "right"):
+        upper_arm = [sk[f"{side}_shoulder"] + 0.5 * (sk[f"{side}_elbow"] - sk[f"{side}_shoulder"]), sk[f"{side}_elbow"]]
+        arms |= M.band(body.size, upper_arm, 0.05 * S)
+    arms &= (body.skin > 0.5) & (np.arange(H)[:, None] > 320) & (np.arange(H)[:, None] < 640)
+    arms &= (top.alpha > 0.5) & ~M.dilate(top.alpha < 0.5, 4)
+    assert arms.sum() > 300
+    assert (np.linalg.norm(out[arms] - RED, axis=1) < 60).mean() > 0.9

@@ -55,6 +55,7 @@ def compose(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, categ
             alpha=warped.alpha[box],
             parts={name: a[box] for name, a in warped.parts.items()},
             sleeveless=warped.sleeveless,
+            long_sleeves=warped.long_sleeves,
         ),
         category,
     )
@@ -202,7 +203,9 @@ def _arms_over_body(body: BodyAnalysis, warped: WarpedGarment, category: str, ra
     garment also the old sleeves there (the fill then draws the arm).
     """
     torso = warped.parts.get("torso")
-    if category == "lower" or torso is None:
+    if category == "lower" or torso is None or warped.long_sleeves:
+        # (Long sleeves cover the arms; where a strip misses an arm, the body covers it rather than a
+        # bare forearm showing through the garment.)
         return warped.alpha
     sk = body.skeleton
     arms = np.zeros(body.size, bool)

@@ -23,6 +23,7 @@ class WarpedGarment:
     parts: dict[str, np.ndarray] = field(default_factory=dict)  # part name -> its alpha (torso, left_sleeve...)
     targets: dict[str, np.ndarray] = field(default_factory=dict)  # garment key point -> body position
     sleeveless: bool = False  # the garment surely has no sleeves (its armholes leave the arms bare)
+    long_sleeves: bool = False  # its sleeves reach past the elbows (they, not the bare arm, are seen there)
 
 
 class _Frame:
@@ -174,6 +175,7 @@ def _warp_top(garment: GarmentAnalysis, body: BodyAnalysis) -> WarpedGarment:
         torso_map = _fit_sides_to_body(torso_map, torso_mask, body, f, centre, armpit_y)
     layers = [("torso", (torso_mask, torso_map))]
     # 3. Sleeves follow the arms.
+    long_sleeves = False
     for side, sign in (("left", 1.0), ("right", -1.0)):
         if side not in garment.sleeves or f"{side}_cuff" not in g:
             continue
@@ -185,6 +187,8 @@ def _warp_top(garment: GarmentAnalysis, body: BodyAnalysis) -> WarpedGarment:
         arm = arm / max(np.linalg.norm(arm), 1e-6)
         b_root = sk[f"{side}_shoulder"] - arm * 0.12 * S
         length = np.linalg.norm(g[f"{side}_cuff"] - g_root) * r + 0.12 * S
+        upper_arm = float(np.linalg.norm(sk[f"{side}_elbow"] - sk[f"{side}_shoulder"]))
+        long_sleeves = long_sleeves or length > 1.3 * upper_arm
         strip = Strip(
             root=g_root,
             end=g[f"{side}_cuff"],
@@ -208,7 +212,8 @@ def _warp_top(garment: GarmentAnalysis, body: BodyAnalysis) -> WarpedGarment:
         for side in ("left", "right"):
             if f"{side}_sleeve" in parts:
                 _close_seam(colour, alpha, parts[f"{side}_sleeve"], t[f"{side}_shoulder"], S)
-    return WarpedGarment(colour=colour, alpha=alpha, parts=parts, targets=t, sleeveless=garment.sleeveless)
+    return WarpedGarment(colour=colour, alpha=alpha, parts=parts, targets=t, sleeveless=garment.sleeveless,
+                         long_sleeves=long_sleeves)  # fmt: skip
 
 
 def _close_seam(colour: np.ndarray, alpha: np.ndarray, sleeve: np.ndarray, seam: np.ndarray, S: float) -> None:
