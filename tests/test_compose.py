@@ -32,6 +32,16 @@ def wide_top(sleeveless: bool) -> WarpedGarment:
     return WarpedGarment(colour=colour, alpha=alpha, parts={"torso": alpha}, sleeveless=sleeveless)
 
 
+def bare_upper_arms(body) -> np.ndarray:
+    """The lower half of each bare upper arm, beside the torso (where a loose top's body reaches)."""
+    sk = body.skeleton
+    arms = np.zeros(body.size, bool)
+    for side in ("left", "right"):
+        upper_arm = [sk[f"{side}_shoulder"] + 0.5 * (sk[f"{side}_elbow"] - sk[f"{side}_shoulder"]), sk[f"{side}_elbow"]]
+        arms |= M.band(body.size, upper_arm, 0.05 * S)
+    return arms & (body.skin > 0.5) & (np.arange(H)[:, None] > 320) & (np.arange(H)[:, None] < 640)
+
+
 @pytest.mark.parametrize("sleeveless", [True, False])
 def test_bare_arms_stay_in_front_of_the_garments_body(sleeveless):
     """A loose top was drawn over the arms hanging beside it, like a cape (issue 3: sleeveless tops on
@@ -39,12 +49,7 @@ def test_bare_arms_stay_in_front_of_the_garments_body(sleeveless):
     body = synthetic_body()
     photo = person_photo(body)
     out = compose(photo, body, wide_top(sleeveless), "upper").image.astype(np.float32)
-    sk = body.skeleton
-    arms = np.zeros(body.size, bool)
-    for side in ("left", "right"):
-        upper_arm = [sk[f"{side}_shoulder"] + 0.5 * (sk[f"{side}_elbow"] - sk[f"{side}_shoulder"]), sk[f"{side}_elbow"]]
-        arms |= M.band(body.size, upper_arm, 0.05 * S)
-    arms &= (body.skin > 0.5) & (np.arange(H)[:, None] > 320) & (np.arange(H)[:, None] < 640)
+    arms = bare_upper_arms(body)
     assert arms.sum() > 500
     red = np.linalg.norm(out - RED, axis=2) < 60
     assert red[arms].mean() < 0.05
@@ -210,12 +215,7 @@ def test_a_long_sleeved_top_is_not_cut_by_the_bare_arm_under_it():
     photo = person_photo(body)
     top = replace(wide_top(sleeveless=False), long_sleeves=True)
     out = compose(photo, body, top, "upper").image.astype(np.float32)
-    sk = body.skeleton
-    arms = np.zeros(body.size, bool)
-    for side in ("left", "right"):
-        upper_arm = [sk[f"{side}_shoulder"] + 0.5 * (sk[f"{side}_elbow"] - sk[f"{side}_shoulder"]), sk[f"{side}_elbow"]]
-        arms |= M.band(body.size, upper_arm, 0.05 * S)
-    arms &= (body.skin > 0.5) & (np.arange(H)[:, None] > 320) & (np.arange(H)[:, None] < 640)
+    arms = bare_upper_arms(body)
     arms &= (top.alpha > 0.5) & ~M.dilate(top.alpha < 0.5, 4)
     assert arms.sum() > 300
     assert (np.linalg.norm(out[arms] - RED, axis=1) < 60).mean() > 0.9
