@@ -219,3 +219,27 @@ def test_a_long_sleeved_top_is_not_cut_by_the_bare_arm_under_it():
     arms &= (top.alpha > 0.5) & ~M.dilate(top.alpha < 0.5, 4)
     assert arms.sum() > 300
     assert (np.linalg.norm(out[arms] - RED, axis=1) < 60).mean() > 0.9
+
+
+def test_a_limb_is_as_wide_as_its_bare_skin_in_the_photo():
+    """Filling under a wide old sleeve or skirt drew limbs as wide as the garment (boxy legs, skin caps);
+    the fill's limbs take the width the photo shows where they are bare."""
+    from dataclasses import replace
+
+    from tryon.compose.blend import KNEE_RADIUS, limb_radius
+
+    body = synthetic_body()
+    sk = body.skeleton
+    knee, ankle = np.array([W / 2 + 60, 860.0]), np.array([W / 2 + 60, 1000.0])
+    calf = M.band(body.size, [knee, ankle], 0.07 * S)  # a slim bare calf, narrower than the typical knee
+    f = lambda m: m.astype(np.float32)  # noqa: E731
+    legged = replace(body, skin=f((body.skin > 0.5) | calf), person=f((body.person > 0.5) | calf))
+    r = limb_radius(legged, [knee, ankle], KNEE_RADIUS * S)
+    assert 0.06 * S <= r <= 0.09 * S
+    # Nothing bare along the line: the typical proportion.
+    assert limb_radius(body, [knee, ankle], KNEE_RADIUS * S) == pytest.approx(KNEE_RADIUS * S)
+    # The arms of the synthetic body are bare and ARM_RADIUS wide.
+    from tryon.perception.estimate import ARM_RADIUS
+
+    arm = [sk["left_shoulder"], sk["left_elbow"], sk["left_wrist"]]
+    assert limb_radius(body, arm) == pytest.approx(ARM_RADIUS * S, rel=0.15)

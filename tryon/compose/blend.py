@@ -85,7 +85,7 @@ def _compose_box(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, 
     # pass for skin) closed, or they stay as patches of the old garment.
     old_b = M.fill_holes(M.close(_old_garment(body, category) > 0.5, max(1, int(0.02 * S))))
     protect = np.maximum.reduce([body.face, body.hair, body.hands, body.feet])
-    radii = arm_radii(body) if category != "lower" else {}
+    radii = arm_radii(body, legs=category != "upper")
     alpha = _arms_over_body(body, warped, category, radii) * (1 - protect)
     if category != "lower":
         alpha = alpha * (1 - _bare_neck(body))
@@ -109,7 +109,7 @@ def _compose_box(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, 
     # 3. Shading: the photo's low-frequency light on the region the old garment covered.
     shading = shading_map(person, old_b, S)
     if uncovered.any():
-        hidden = _inside_new_bottoms(body, alpha) if category == "lower" else None
+        hidden = _inside_new_bottoms(body, alpha, radii) if category == "lower" else None
         base = _fill(base, body, uncovered, category, radii, hidden)
         # The filled skin takes the broad light the old garment had there (a lit side, a shadowed
         # one), not its folds: without it an arm drawn where a sleeve was is a flat strip.
@@ -252,31 +252,40 @@ def body_shape(body: BodyAnalysis, category: str, radii: dict[str, float] | None
     shape |= M.band(size, [neck_c, neck_c - np.array([0, 0.45 * S])], 0.17 * S)
     for side in ("left", "right"):
         arm = [sk[f"{side}_shoulder"], sk[f"{side}_elbow"], sk[f"{side}_wrist"]]
-        r = radii[side] if radii else arm_radius(body, arm)
+        r = radii[side] if radii else limb_radius(body, arm)
         # An upper arm is thicker at the shoulder (the deltoid) than at the elbow.
         shape |= M.tapered_band(size, arm, [1.2 * r, r, 0.85 * r])
         if category != "upper":
             # Legs taper: thigh, knee, ankle (shoulder widths measured on the full-body photos).
-            shape |= _leg(body, side)
+            shape |= _leg(body, side, (radii or {}).get(f"{side}_leg"))
     return shape & (body.person > 0.5)
 
 
-def arm_radii(body: BodyAnalysis) -> dict[str, float]:
-    """Each arm's half-width (see `arm_radius`), measured once per photo."""
+def arm_radii(body: BodyAnalysis, legs: bool = False) -> dict[str, float]:
+    """Each arm's half-width (see `limb_radius`), measured once per photo; with `legs`, each leg's
+    half-width at the knee too (keys `left_leg`, `right_leg`), measured on the bare calf."""
     sk = body.skeleton
-    return {side: arm_radius(body, [sk[f"{side}_shoulder"], sk[f"{side}_elbow"], sk[f"{side}_wrist"]])
-            for side in ("left", "right")}  # fmt: skip
+    radii = {side: limb_radius(body, [sk[f"{side}_shoulder"], sk[f"{side}_elbow"], sk[f"{side}_wrist"]])
+             for side in ("left", "right")}  # fmt: skip
+    if legs:
+        for side in ("left", "right"):
+            calf = [sk[f"{side}_knee"], sk[f"{side}_ankle"]]
+            radii[f"{side}_leg"] = limb_radius(body, calf, KNEE_RADIUS * body.skeleton.shoulder_width)
+    return radii
 
 
-def arm_radius(body: BodyAnalysis, arm: list[np.ndarray]) -> float:
-    """Half the width of an arm, measured on its bare skin where the photo shows it.
+KNEE_RADIUS = 0.12  # half a leg's width at the knee, in shoulder widths (measured on the full-body photos)
 
-    A sleeve is wider than the arm inside it: filling the whole old sleeve with skin draws a cap
-    wider than the arm. The radius is the skin's distance to its outline along the arm's line
-    (the median over the visible stretch); without enough bare arm, a typical proportion.
+
+def limb_radius(body: BodyAnalysis, arm: list[np.ndarray], default: float | None = None) -> float:
+    """Half the width of a limb (an arm by default), measured on its bare skin where the photo shows it.
+
+    A sleeve is wider than the arm inside it (a skirt than the legs): filling the whole old garment
+    with skin draws a limb wider than it is. The radius is the skin's distance to its outline along
+    the limb's line (the median over the visible stretch); without enough bare skin, `default`.
     """
     S = body.skeleton.shoulder_width
-    default = ARM_RADIUS * S
+    default = ARM_RADIUS * S if default is None else default
     h, w = body.size
     skin = ((body.skin > 0.5) & (body.hands < 0.5) & (body.face < 0.5)).astype(np.uint8)
     # (Measured at half size: a radius needs no finer grid.)
@@ -311,14 +320,16 @@ def arm_radius(body: BodyAnalysis, arm: list[np.ndarray]) -> float:
     return float(np.clip(np.median(on_arm) * 1.1, 0.06 * S, default)) * k
 
 
-def _leg(body: BodyAnalysis, side: str) -> np.ndarray:
-    """A leg's shape: thigh, knee, ankle (shoulder widths measured on the full-body photos)."""
+def _leg(body: BodyAnalysis, side: str, knee: float | None = None) -> np.ndarray:
+    """A leg's shape: thigh, knee, ankle in the proportions measured on the full-body photos, scaled to
+    the knee's half-width `knee` (measured on the bare calf when the photo shows it)."""
     sk, S = body.skeleton, body.skeleton.shoulder_width
+    r = KNEE_RADIUS * S if knee is None else knee
     points = [sk[f"{side}_hip"], sk[f"{side}_knee"], sk[f"{side}_ankle"]]
-    return M.tapered_band(body.size, points, [0.21 * S, 0.12 * S, 0.08 * S])
+    return M.tapered_band(body.size, points, [1.75 * r, r, 0.67 * r])
 
 
-def _inside_new_bottoms(body: BodyAnalysis, alpha: np.ndarray) -> np.ndarray:
+def _inside_new_bottoms(body: BodyAnalysis, alpha: np.ndarray, radii: dict[str, float]) -> np.ndarray:
     """Where each leg is inside the new bottoms: its band down to the garment's lowest row on it.
 
     The old garment (a wide skirt, a dress) hid the legs; beside narrower new trousers there is
@@ -328,7 +339,7 @@ def _inside_new_bottoms(body: BodyAnalysis, alpha: np.ndarray) -> np.ndarray:
     solid = alpha > 0.5
     hidden = np.zeros(body.size, bool)
     for side in ("left", "right"):
-        leg = _leg(body, side)
+        leg = _leg(body, side, radii.get(f"{side}_leg"))
         covered = np.nonzero((leg & solid).any(axis=1))[0]
         if len(covered):
             hidden |= leg & (rows <= covered[-1])
