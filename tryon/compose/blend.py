@@ -117,7 +117,7 @@ def _compose_box(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, 
         win = _window(skin_fill, reach=int(0.1 * S))
         if win is not None:
             broad = cv2.GaussianBlur(shading[win], (0, 0), max(1.0, 0.06 * S))
-            lit = 1 + (np.clip(broad, 0.7, 1.2) - 1) * M.feather(skin_fill[win], max(1.0, S / 120))
+            lit = 1 + (np.clip(broad, 0.88, 1.12) - 1) * M.feather(skin_fill[win], max(1.0, S / 120))
             base[win] *= lit[..., None]
         # The fill is feathered; what must not change (face, hair, hands, feet) gets its pixels back.
         keep = protect[..., None]
@@ -373,7 +373,10 @@ def _fill(person: np.ndarray, body: BodyAnalysis, region: np.ndarray, category: 
         # Round limbs and the neck are darker towards their edges.
         win = _window(skin_part, reach=int(3 * soft_edge) + 2)
         dist = cv2.distanceTransform(shape[win].astype(np.uint8), cv2.DIST_L2, 3)
-        roundness = np.clip(dist / (0.12 * S), 0, 1)
+        # (Relative to the limb's own half-width: the local maximum of the distance to its outline.)
+        k = max(3, int(0.15 * S)) | 1
+        centre = cv2.dilate(dist, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+        roundness = np.clip(dist / np.maximum(centre, 1.0), 0, 1)
         shade = 0.85 + 0.15 * np.sqrt(roundness)
         soft = M.feather(skin_part[win], soft_edge)
         out[win] *= (1 - soft * (1 - shade))[..., None]
