@@ -243,3 +243,41 @@ def test_a_limb_is_as_wide_as_its_bare_skin_in_the_photo():
 
     arm = [sk["left_shoulder"], sk["left_elbow"], sk["left_wrist"]]
     assert limb_radius(body, arm) == pytest.approx(ARM_RADIUS * S, rel=0.15)
+
+
+def test_a_filled_limb_carries_the_bare_part_of_the_same_limb():
+    """A flat fill drew arms and legs as tubes of one colour, darker than the bare skin below them
+    (issue 3: flat fills). Where the photo shows the limb bare further along, its cross-section (tone
+    and shading) is carried along the limb."""
+    from dataclasses import replace
+
+    body = synthetic_body()
+    sk = body.skeleton
+    shoulder, elbow, wrist = sk["left_shoulder"], sk["left_elbow"], sk["left_wrist"]
+    r = 0.14 * S
+    yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
+    # A round forearm: lit in the middle, shaded at its sides.
+    axis = (wrist - elbow) / np.linalg.norm(wrist - elbow)
+    across = np.abs((xx - elbow[0]) * -axis[1] + (yy - elbow[1]) * axis[0]) / r
+    lit = np.clip(1.0 - 0.45 * across**2, 0.5, 1.0)
+    photo = person_photo(body).astype(np.float32)
+    arm = M.band(body.size, [shoulder, elbow, wrist], r) & (body.person > 0.5)
+    skin_tone = np.array([230, 180, 150], np.float32)
+    photo[arm] = (skin_tone * lit[..., None])[arm]
+    # The old top's sleeve covered the upper arm.
+    sleeve = M.band(body.size, [shoulder, elbow], r) & arm & (yy < elbow[1] - 0.05 * S)
+    f = lambda m: m.astype(np.float32)  # noqa: E731
+    worn = replace(body, upper_clothes=f((body.upper_clothes > 0.5) | sleeve), skin=f((body.skin > 0.5) & ~sleeve))
+    photo[sleeve] = TOP
+    alpha = (worn.upper_clothes > 0.5) & ~sleeve
+    top = WarpedGarment(colour=np.broadcast_to(RED, (H, W, 3)).astype(np.float32), alpha=alpha.astype(np.float32),
+                        parts={"torso": alpha.astype(np.float32)}, sleeveless=True)  # fmt: skip
+    out = compose(photo.astype(np.uint8), worn, top, "upper").image.astype(np.float32)
+    # Along the filled upper arm: lighter on its centre line than at its sides, in the forearm's tone.
+    mid = shoulder + 0.6 * (elbow - shoulder)
+    ax = (elbow - shoulder) / np.linalg.norm(elbow - shoulder)
+    normal = np.array([-ax[1], ax[0]])
+    centre = out[int(mid[1]), int(mid[0])]
+    side = out[int(mid[1] + normal[1] * 0.8 * r), int(mid[0] + normal[0] * 0.8 * r)]
+    assert centre.mean() > side.mean() + 15
+    assert np.abs(centre - skin_tone).max() < 30

@@ -375,11 +375,111 @@ def _fill(person: np.ndarray, body: BodyAnalysis, region: np.ndarray, category: 
         dist = cv2.distanceTransform(shape[win].astype(np.uint8), cv2.DIST_L2, 3)
         # (Relative to the limb's own half-width: the local maximum of the distance to its outline.)
         k = max(3, int(0.15 * S)) | 1
-        centre = cv2.dilate(dist, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+        centre = cv2.dilate(dist, np.ones((k, k), np.uint8))  # (a square: separable, fast)
         roundness = np.clip(dist / np.maximum(centre, 1.0), 0, 1)
         shade = 0.85 + 0.15 * np.sqrt(roundness)
         soft = M.feather(skin_part[win], soft_edge)
         out[win] *= (1 - soft * (1 - shade))[..., None]
+        # Where the photo shows the same limb bare (a calf below a long skirt, a forearm below a
+        # sleeve), its cross-section is carried along the limb instead: its tone and its shading.
+        out = _extrude_limbs(out, body, skin_part, skin & (body.hands < 0.5), category, radii or {}, soft_edge)
+    return out
+
+
+def _limb_lines(body: BodyAnalysis, category: str, radii: dict[str, float]):
+    """Each limb's centre line and half-widths at its points (as `body_shape` draws them)."""
+    sk, S = body.skeleton, body.skeleton.shoulder_width
+    for side in ("left", "right"):
+        r = radii.get(side, ARM_RADIUS * S)
+        yield [sk[f"{side}_shoulder"], sk[f"{side}_elbow"], sk[f"{side}_wrist"]], [1.2 * r, r, 0.85 * r]
+        if category != "upper":
+            k = radii.get(f"{side}_leg", KNEE_RADIUS * S)
+            yield [sk[f"{side}_hip"], sk[f"{side}_knee"], sk[f"{side}_ankle"]], [1.75 * k, k, 0.67 * k]
+
+
+def _along(points: np.ndarray, line: list[np.ndarray], widths: list[float]):
+    """For pixels (N, 2) as (x, y): position along the polyline (arc length), and the offset across
+    it relative to the half-width there (-1 .. 1 inside the limb)."""
+    best_d = np.full(len(points), np.inf)
+    t_out = np.zeros(len(points))
+    u_out = np.zeros(len(points))
+    start = 0.0
+    for (a, b), (ra, rb) in zip(zip(line[:-1], line[1:], strict=False), zip(widths[:-1], widths[1:], strict=False),
+                                strict=False):  # fmt: skip
+        a, b = np.asarray(a, float), np.asarray(b, float)
+        seg = b - a
+        length = max(float(np.linalg.norm(seg)), 1e-6)
+        axis = seg / length
+        normal = np.array([-axis[1], axis[0]])
+        rel = points - a
+        t = np.clip(rel @ axis, 0, length)
+        across = rel @ normal
+        along_err = rel @ axis - t
+        d = np.hypot(across, along_err)
+        better = d < best_d
+        r = ra + (rb - ra) * (t / length)
+        best_d[better] = d[better]
+        t_out[better] = start + t[better]
+        u_out[better] = across[better] / np.maximum(r[better], 1.0)
+        start += length
+    return t_out, u_out
+
+
+def _extrude_limbs(out: np.ndarray, body: BodyAnalysis, fill: np.ndarray, bare: np.ndarray, category: str,
+                   radii: dict[str, float], soft_edge: float) -> np.ndarray:  # fmt: skip
+    """Paint filled limb pixels with the limb's nearest bare cross-section, carried along its line."""
+    S = body.skeleton.shoulder_width
+    bins = 15
+    for line, widths in _limb_lines(body, category, radii):
+        band = M.tapered_band(body.size, line, widths)
+        target = fill & band
+        if target.sum() < 30:
+            continue
+        seen = bare & band
+        if seen.sum() < 30:
+            continue
+        ty, tx = np.nonzero(target)
+        sy, sx = np.nonzero(seen)
+        t_fill, u_fill = _along(np.stack([tx, ty], 1).astype(float), line, widths)
+        t_seen, u_seen = _along(np.stack([sx, sy], 1).astype(float), line, widths)
+        # The bare stretch nearest (along the limb) to the filled one: a short slice of it, a little
+        # into it (right at the old garment's edge the skin is in its shadow).
+        # (On either side of the filled stretch; the side whose slice shows more of the limb.)
+        t_mid = float(np.median(t_fill))
+        near = np.zeros(len(t_seen), bool)
+        for inward in (1.0, -1.0):
+            side = t_seen[(t_seen - t_mid) * inward > 0]
+            if len(side):
+                nearest = side[np.argmin(np.abs(side - t_mid))]
+                candidate = np.abs(t_seen - (nearest + inward * 0.2 * S)) < 0.1 * S
+                if candidate.sum() > near.sum():
+                    near = candidate
+        if near.sum() < 20:
+            continue
+        # Its profile across the limb (mean colour per band of relative offset).
+        idx = np.clip(((u_seen[near] + 1) / 2 * bins).astype(int), 0, bins - 1)
+        colours = out[sy[near], sx[near]]
+        counts = np.bincount(idx, minlength=bins)
+        if (counts > 0).sum() < bins // 2:
+            continue
+        profile = np.stack([np.bincount(idx, weights=colours[:, c], minlength=bins) for c in range(3)], 1)
+        have = counts > 0
+        profile[have] /= counts[have, None]
+        # Bands the bare slice does not show take the nearest band that it does.
+        known = np.nonzero(have)[0]
+        for i in np.nonzero(~have)[0]:
+            profile[i] = profile[known[np.argmin(np.abs(known - i))]]
+        inside = np.abs(u_fill) <= 1.0
+        j = np.clip(((u_fill[inside] + 1) / 2 * bins).astype(int), 0, bins - 1)
+        region = np.zeros(body.size, bool)
+        region[ty[inside], tx[inside]] = True
+        win = _window(region, reach=int(3 * soft_edge) + 2)
+        if win is None:
+            continue
+        painted = out[win].copy()
+        painted[ty[inside] - win[0].start, tx[inside] - win[1].start] = profile[j]
+        soft = (M.feather(region[win], soft_edge) * region[win])[..., None]
+        out[win] = out[win] * (1 - soft) + painted * soft
     return out
 
 
