@@ -226,7 +226,7 @@ def test_a_limb_is_as_wide_as_its_bare_skin_in_the_photo():
     the fill's limbs take the width the photo shows where they are bare."""
     from dataclasses import replace
 
-    from tryon.compose.blend import KNEE_RADIUS, limb_radius
+    from tryon.compose.limbs import KNEE_RADIUS, limb_radius
 
     body = synthetic_body()
     sk = body.skeleton

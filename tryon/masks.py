@@ -106,3 +106,13 @@ def components_touching(mask: np.ndarray, seed: np.ndarray) -> np.ndarray:
 
 def _pt(p: np.ndarray) -> tuple[int, int]:
     return int(round(float(p[0]))), int(round(float(p[1])))
+
+
+def bounding_window(region: np.ndarray, reach: int) -> tuple[slice, slice] | None:
+    """The bounding box of `region` grown by `reach` pixels (clipped), or None when it is empty."""
+    ys, xs = np.nonzero(region.any(axis=1))[0], np.nonzero(region.any(axis=0))[0]
+    if len(ys) == 0:
+        return None
+    h, w = region.shape
+    return (slice(max(0, ys[0] - reach), min(h, ys[-1] + reach + 1)),
+            slice(max(0, xs[0] - reach), min(w, xs[-1] + reach + 1)))  # fmt: skip

@@ -1,8 +1,7 @@
 """Garment analysis of an in-shop photo: the garment's mask and its key points.
 
 The photo is assumed to show one garment, front view, on a plain background (a product
-shot or a flat lay). The mask comes from the colour distance to the background plus the
-garment's outline (so white garments on white still close); the key points come from the
+shot or a flat lay). The mask comes from `tryon.garment.mask`; the key points come from the
 mask's shape: the width profile finds the body and the armpits, the top edge the neckline
 and shoulders, and what sticks out of the body the sleeves.
 """
@@ -15,7 +14,7 @@ import cv2
 import numpy as np
 
 from tryon import masks as M
-from tryon.errors import GarmentNotFoundError
+from tryon.garment.mask import bleed_edges, garment_mask
 
 CATEGORIES = ("upper", "lower", "dress")
 
@@ -55,7 +54,7 @@ def analyze_garment(image: np.ndarray, category: str) -> GarmentAnalysis:
     # Sample colours from inside the outline only: the edge pixels are mixed with the background
     # and would draw a light halo around the garment.
     inner = M.erode(mask, max(1, int(0.003 * max(mask.shape))))
-    image = _bleed_edges(image, mask)
+    image = bleed_edges(image, mask)
     if category == "lower":
         kps, has_legs = _lower_keypoints(mask)
         return GarmentAnalysis(image=image, mask=M.feather(inner, 0.8), category=category, keypoints=kps,
@@ -155,267 +154,6 @@ def _armholes(mask: np.ndarray) -> bool:
     starts = np.flatnonzero(np.diff(np.concatenate([[0], row, [0]])) == 1)
     ends = np.flatnonzero(np.diff(np.concatenate([[0], row, [0]])) == -1)
     return len(starts) == 2 and bool(np.all(ends - starts < 0.25 * chest))
-
-
-def _bleed_edges(image: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """The photo with its garment's rim and the backdrop next to it painted in the garment's own colours.
-
-    A warp samples between pixels and its edge is feathered: at the garment's outline it mixes in
-    the rim's anti-aliased pixels and the backdrop, a light line along every edge on the wearer.
-    Colours from a little inside the outline are spread outwards (normalised convolution at half size);
-    on a cut-out photo, backdrop pixels inside the mask get them too.
-    """
-    h, w = mask.shape
-    sw, sh = max(1, w // 2), max(1, h // 2)
-    small = cv2.resize(image, (sw, sh), interpolation=cv2.INTER_AREA)
-    core = M.erode(cv2.resize(mask.astype(np.uint8), (sw, sh), interpolation=cv2.INTER_NEAREST) > 0,
-                   max(1, int(0.003 * max(h, w))))  # fmt: skip
-    bg = _flat_backdrop_colour(image)
-    if bg is not None:
-        # Slivers of backdrop the mask closed over (under a sleeve, in a fold) take the garment's colour.
-        core &= _max_abs_diff(small, bg) > STUDIO_TOLERANCE
-    if not core.any():
-        return image
-    weight = core.astype(np.float32)
-    sigma = max(1.5, 0.004 * max(h, w))
-    den = cv2.GaussianBlur(weight, (0, 0), sigma)
-    num = cv2.GaussianBlur(small.astype(np.float32) * weight[..., None], (0, 0), sigma)
-    bled = np.clip(num / np.maximum(den, 1e-4)[..., None] + 0.5, 0, 255).astype(np.uint8)
-    # Replace what is not core (upsampled softly) where the spread colours reach.
-    keep = cv2.resize(weight, (w, h), interpolation=cv2.INTER_LINEAR)
-    keep[cv2.resize(den, (w, h), interpolation=cv2.INTER_LINEAR) <= 0.02] = 1.0
-    bled = cv2.resize(bled, (w, h), interpolation=cv2.INTER_LINEAR)
-    return cv2.blendLinear(image, bled, keep, 1.0 - keep)
-
-
-def _max_abs_diff(image: np.ndarray, colour: np.ndarray) -> np.ndarray:
-    """Per pixel, the largest channel difference from `colour` (uint8 image, grey levels)."""
-    d = cv2.absdiff(image, np.full_like(image, 0) + np.asarray(colour, np.uint8))
-    return cv2.max(cv2.max(d[..., 0], d[..., 1]), d[..., 2]).astype(np.int16)
-
-
-MASK_LONG_SIDE = 512  # the mask is found on a copy this size (smooth outlines need no more) and scaled up
-
-
-def garment_mask(image: np.ndarray) -> np.ndarray:
-    """A bool mask of the garment in a product photo on a plain background."""
-    h, w = image.shape[:2]
-    scale = MASK_LONG_SIDE / max(h, w)
-    if scale < 0.8:
-        small = cv2.resize(image, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
-        mask = _garment_mask(small)
-        up = cv2.resize(mask.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
-        return up > 0.5
-    return _garment_mask(image)
-
-
-def _garment_mask(image: np.ndarray) -> np.ndarray:
-    h, w = image.shape[:2]
-    lab = cv2.cvtColor(cv2.GaussianBlur(image, (5, 5), 0), cv2.COLOR_RGB2LAB).astype(np.float32)
-    b = max(2, int(0.02 * min(h, w)))
-    # The backdrop as a smooth surface fitted to the border (studio light falls off towards the
-    # corners), so a white garment on a slightly darker white still stands out.
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-    on_border = np.zeros((h, w), bool)
-    on_border[:b] = on_border[-b:] = True
-    on_border[:, :b] = on_border[:, -b:] = True
-    u, v = xx / w - 0.5, yy / h - 0.5
-    basis = np.stack([np.ones_like(u), u, v, u * u, v * v, u * v], axis=-1)
-    border = lab[on_border]
-    fit, *_ = np.linalg.lstsq(basis[on_border], border, rcond=None)
-    bg_surface = basis @ fit  # (H, W, 3)
-    residual = np.linalg.norm(border - bg_surface[on_border], axis=1)
-    # Robust: a garment touching the border (a sleeve cut by the frame) must not bend the surface.
-    keep = residual < max(6.0, 3.0 * float(np.median(residual)))
-    if keep.mean() > 0.5:
-        fit, *_ = np.linalg.lstsq(basis[on_border][keep], border[keep], rcond=None)
-        bg_surface = basis @ fit
-    dist_border = np.linalg.norm(border - bg_surface[on_border], axis=1)
-    noise = float(np.median(dist_border) * 1.4826 + 1e-3)
-    dist = np.linalg.norm(lab - bg_surface, axis=2)
-    colour = dist > max(6.0, 5.0 * noise)
-    # Soft drop shadows are the backdrop a little darker with the same hue: not garment.
-    darker = bg_surface[..., 0] - lab[..., 0]
-    chroma_shift = np.linalg.norm(lab[..., 1:] - bg_surface[..., 1:], axis=2)
-    colour &= ~((darker > 0) & (darker < 18) & (chroma_shift < 3))
-    if noise > 10.0 or np.mean(dist_border > 12.0) > 0.35:
-        raise GarmentNotFoundError(
-            "The garment could not be separated from the background. Use a photo of the garment alone "
-            "on a plain, light background (a product photo or a flat lay)."
-        )
-    # The outline: edges closed into a contour, so a white garment on white still yields its shape.
-    gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
-    edges = cv2.Canny(cv2.GaussianBlur(gray, (5, 5), 0), 12, 36) > 0
-    edges[:b] = edges[-b:] = False
-    edges[:, :b] = edges[:, -b:] = False
-    # Local texture: a knit or woven garment is never as flat as a studio backdrop, and its outline
-    # (a faint shadow line) shows as a ring of texture even where its colour equals the backdrop's.
-    # High-pass first, so the smooth gradient of a drop shadow does not count as texture.
-    light = cv2.cvtColor(image, cv2.COLOR_RGB2LAB)[..., 0].astype(np.float32)
-    detail = light - cv2.GaussianBlur(light, (0, 0), 1.5)
-    spread = np.sqrt(np.maximum(cv2.blur(detail * detail, (5, 5)), 0))
-    flat = float(np.percentile(spread[on_border], 95))
-    textured = spread > max(0.8, 4.0 * flat)
-    textured[on_border] = False
-    r = max(2, int(0.006 * max(h, w)))
-    # (Texture rings are closed only lightly: a wide closing would fill the narrow gaps that belong to
-    # the backdrop, such as the top of the gap between trouser legs.)
-    solid = M.fill_holes(M.close(colour | M.dilate(edges, 1), r) | M.close(textured, 2))
-    # The outline rings reach a few pixels past the garment's edge; drop that rim unless it has colour.
-    rim = solid & ~M.erode(solid, 3)
-    solid &= ~(rim & ~colour & ~M.erode(colour | edges, 0))
-    solid = M.open_(solid, r)
-    # A garment close to the backdrop's colour (white on white, cream on beige) leaves only its print
-    # or part of its outline in the masks above. Watershed then grows the garment from what was found
-    # and the backdrop from the border; they meet on the strongest outline between them.
-    grown = _watershed(image, solid, on_border)
-    if grown is not None and grown.sum() > 1.2 * solid.sum():
-        solid = grown
-    studio, off = _studio_backdrop(image, on_border)
-    if studio is not None:
-        # A cut-out on a digitally flat backdrop: every pixel that is not exactly the backdrop is
-        # garment (a white knit on white included), and flat backdrop enclosed by the garment (between
-        # a sleeve and the body, between trouser legs) stays backdrop. Only a smooth, hue-less darkening
-        # that fades (a rendered drop shadow) is still left out; flat white fabric does not fade.
-        smooth = cv2.blur(detail * detail, (7, 7)) < 1.0
-        soft = cv2.GaussianBlur(light, (0, 0), 3)
-        sloped = np.hypot(cv2.Sobel(soft, cv2.CV_32F, 1, 0), cv2.Sobel(soft, cv2.CV_32F, 0, 1)) > 8 * 0.15
-        shadow = (darker > 0) & (darker < 18) & (chroma_shift < 3) & smooth & sloped
-        # (Added parts must be thick: the anti-aliased rim along the outline is not garment.)
-        added = M.open_(~solid & ~shadow & ~studio, 2 * r)
-        solid = M.fill_holes(M.open_((solid | added) & ~studio, r)) & ~studio
-        # A cut-out's edge is soft (a few pixels fading into the backdrop): the outline is where it is
-        # half-way, not where it first leaves the backdrop, or the fade is drawn as a light rim.
-        # (On a local mean: a knit's ribs that touch the backdrop's grey are not a fade.)
-        local = cv2.blur(off.astype(np.float32), (5, 5))
-        nearby = cv2.dilate(local, np.ones((2 * r + 1, 2 * r + 1), np.uint8))
-        fade = (local <= np.maximum(STUDIO_TOLERANCE, 0.35 * nearby)) & M.dilate(studio, r + 1)
-        solid = M.fill_holes(M.open_(solid & ~fade, 1)) & ~studio
-        solid = _mirror_white(solid, off)
-    if not solid.any():
-        raise GarmentNotFoundError(
-            "No garment was found in the garment photo. Use a photo of the garment on a plain background."
-        )
-    # Keep the main piece and anything large next to it (a second trouser leg, a strap).
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(solid.astype(np.uint8), connectivity=8)
-    areas = stats[1:, cv2.CC_STAT_AREA]
-    keep = 1 + np.nonzero(areas >= 0.15 * areas.max())[0]
-    mask = np.isin(labels, keep)
-    if mask.mean() < 0.02:
-        raise GarmentNotFoundError(
-            "The garment is too small in the photo or blends into the background. Use a photo where the "
-            "garment fills most of the frame, on a plain background of another colour."
-        )
-    return mask
-
-
-def _mirror_white(solid: np.ndarray, off: np.ndarray) -> np.ndarray:
-    """A white garment on a white cut-out backdrop, completed by its mirror image where a side was lost.
-
-    Where white fabric equals the backdrop exactly (an over-exposed side), nothing in the photo
-    separates them. Front views are nearly symmetric: when the garment is white and its mask is
-    clearly lopsided, the mirrored mask adds the near-white pixels it covers.
-    """
-    if not solid.any() or float(np.median(off[solid])) > 20:
-        return solid
-    h, w = solid.shape
-    # The axis is searched on a quarter-size copy (a mirror about column x2 / 2 sends c to x2 - c).
-    k = 4
-    small = cv2.resize(solid.astype(np.uint8), (max(1, w // k), max(1, h // k)), interpolation=cv2.INTER_AREA) > 0
-    sw = small.shape[1]
-    cols = np.nonzero(small.any(axis=0))[0]
-    best, best_x2 = 0.0, None
-    centre2 = int(cols[0] + cols[-1])  # twice the box's centre column
-    for x2 in range(centre2 - sw // 10, centre2 + sw // 10 + 1):
-        src = x2 - np.arange(sw)
-        ok = (src >= 0) & (src < sw)
-        mirrored = np.zeros_like(small)
-        mirrored[:, ok] = small[:, src[ok]]
-        iou = (mirrored & small).sum() / max((mirrored | small).sum(), 1)
-        if iou > best:
-            best, best_x2 = iou, x2
-    if best_x2 is None or not 0.7 < best < 0.95:
-        return solid
-    best_x2 = best_x2 * k + (k - 1)  # back to full-size columns (centres of the small pixels)
-    src = best_x2 - np.arange(w)
-    ok = (src >= 0) & (src < w)
-    mirrored = np.zeros_like(solid)
-    mirrored[:, ok] = solid[:, src[ok]]
-    return M.fill_holes(solid | (mirrored & (off <= 25)))
-
-
-def _studio_backdrop(image: np.ndarray, on_border: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """The backdrop of a cut-out product photo (a digitally flat colour) and each pixel's distance from
-    it, or (None, None) for a real backdrop.
-
-    Flat means the border pixels equal their median within JPEG rounding. The backdrop is what is
-    flat and either touches the border or is a large enclosed gap; small flat specks inside a white
-    garment stay garment.
-    """
-    h, w = image.shape[:2]
-    off = _off_flat_backdrop(image)
-    if off is None:
-        return None, None
-    flat = M.open_(off <= STUDIO_TOLERANCE, 2)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(flat.astype(np.uint8), connectivity=4)
-    touching = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
-    gaps = []
-    for i in np.nonzero(stats[:, cv2.CC_STAT_AREA] >= 0.004 * h * w)[0]:
-        if i == 0 or i in touching:
-            continue
-        # An enclosed gap is ringed by a garment of another colour; a flat patch ringed by
-        # near-backdrop pixels is the fabric of a white garment.
-        x, y, cw, ch = stats[i, :4]
-        y0, x0 = max(0, y - 4), max(0, x - 4)
-        part = labels[y0 : y + ch + 4, x0 : x + cw + 4] == i
-        ring = M.dilate(part, 3) & ~part
-        if np.median(off[y0 : y + ch + 4, x0 : x + cw + 4][ring]) > 12:
-            gaps.append(i)
-    keep = np.setdiff1d(np.union1d(touching, gaps), [0])
-    return np.isin(labels, keep) & flat, off
-
-
-STUDIO_TOLERANCE = 2  # grey levels a flat backdrop may differ from its median (JPEG rounding)
-
-
-def _flat_backdrop_colour(image: np.ndarray) -> np.ndarray | None:
-    """The colour of a digitally flat backdrop (border pixels equal within JPEG rounding), or None when
-    the photo's border is not one (a real photo, or a garment filling the frame)."""
-    h, w = image.shape[:2]
-    b = max(2, int(0.02 * min(h, w)))
-    sides = [image[:b], image[-b:], image[b:-b, :b], image[b:-b, -b:]]
-    border = np.concatenate([side.reshape(-1, 3) for side in sides]).astype(np.int16)
-    bg = np.median(border, axis=0)
-    if np.mean(np.abs(border - bg).max(axis=1) <= STUDIO_TOLERANCE) < 0.98:
-        return None
-    return bg
-
-
-def _off_flat_backdrop(image: np.ndarray) -> np.ndarray | None:
-    """Per pixel, how far (grey levels, worst channel) it is from a digitally flat backdrop, or None."""
-    bg = _flat_backdrop_colour(image)
-    if bg is None:
-        return None
-    return _max_abs_diff(image, bg)
-
-
-def _watershed(image: np.ndarray, found: np.ndarray, border: np.ndarray) -> np.ndarray | None:
-    """The garment grown from `found` by watershed against the border, or None when it leaks."""
-    h, w = found.shape
-    markers = np.zeros((h, w), np.int32)
-    markers[border] = 1
-    seed = M.erode(found, 2)
-    if seed.sum() < 0.002 * h * w:
-        return None
-    markers[seed] = 2
-    labels = cv2.watershed(cv2.cvtColor(image, cv2.COLOR_RGB2BGR), markers)
-    grown = M.fill_holes(labels == 2)
-    grown = M.open_(grown, 2)
-    # Leaked into the backdrop: the garment would touch the frame on much of its border.
-    edge = np.concatenate([grown[0], grown[-1], grown[:, 0], grown[:, -1]])
-    if edge.mean() > 0.1 or grown.mean() > 0.85:
-        return None
-    return grown
 
 
 def _rows_extent(mask: np.ndarray):

@@ -1,0 +1,228 @@
+"""Limbs under a removed garment: where arms and legs are, how wide, and how a filled one looks.
+
+The photo shows limbs only where the old clothes left them bare; under a removed sleeve or skirt
+their shape is drawn from the skeleton at the width measured on their bare parts, and their
+colour carried from the bare cross-section of the same limb.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from tryon import masks as M
+from tryon.perception import BodyAnalysis
+from tryon.perception.estimate import ARM_RADIUS
+
+
+def body_shape(body: BodyAnalysis, category: str, radii: dict[str, float] | None = None) -> np.ndarray:
+    """Where bare body would be under clothes: torso, neck, arms (and legs), drawn from the skeleton."""
+    sk = body.skeleton
+    S = sk.shoulder_width
+    size = body.size
+    across = sk["left_shoulder"] - sk["right_shoulder"]
+    across = across / np.linalg.norm(across)
+    # Generous: the silhouette (intersected below) gives the real outline of shoulders and waist.
+    up = np.array([across[1], -across[0]]) if across[0] >= 0 else np.array([-across[1], across[0]])
+    torso = np.array([
+        sk["right_shoulder"] - across * 0.1 * S + up * 0.18 * S,
+        sk["left_shoulder"] + across * 0.1 * S + up * 0.18 * S,
+        sk["left_shoulder"] + across * 0.12 * S,
+        sk["left_hip"] + across * 0.35 * S,
+        sk["right_hip"] - across * 0.35 * S,
+        sk["right_shoulder"] - across * 0.12 * S,
+    ])  # fmt: skip
+    shape = M.polygon(size, torso)
+    neck_c = sk.shoulder_center
+    shape |= M.band(size, [neck_c, neck_c - np.array([0, 0.45 * S])], 0.17 * S)
+    for side in ("left", "right"):
+        arm = [sk[f"{side}_shoulder"], sk[f"{side}_elbow"], sk[f"{side}_wrist"]]
+        r = radii[side] if radii else limb_radius(body, arm)
+        # An upper arm is thicker at the shoulder (the deltoid) than at the elbow.
+        shape |= M.tapered_band(size, arm, [1.2 * r, r, 0.85 * r])
+        if category != "upper":
+            # Legs taper: thigh, knee, ankle (shoulder widths measured on the full-body photos).
+            shape |= leg_shape(body, side, (radii or {}).get(f"{side}_leg"))
+    return shape & (body.person > 0.5)
+
+
+def arm_radii(body: BodyAnalysis, legs: bool = False) -> dict[str, float]:
+    """Each arm's half-width (see `limb_radius`), measured once per photo; with `legs`, each leg's
+    half-width at the knee too (keys `left_leg`, `right_leg`), measured on the bare calf."""
+    sk = body.skeleton
+    radii = {side: limb_radius(body, [sk[f"{side}_shoulder"], sk[f"{side}_elbow"], sk[f"{side}_wrist"]])
+             for side in ("left", "right")}  # fmt: skip
+    if legs:
+        for side in ("left", "right"):
+            calf = [sk[f"{side}_knee"], sk[f"{side}_ankle"]]
+            radii[f"{side}_leg"] = limb_radius(body, calf, KNEE_RADIUS * body.skeleton.shoulder_width)
+    return radii
+
+
+KNEE_RADIUS = 0.12  # half a leg's width at the knee, in shoulder widths (measured on the full-body photos)
+
+
+def limb_radius(body: BodyAnalysis, arm: list[np.ndarray], default: float | None = None) -> float:
+    """Half the width of a limb (an arm by default), measured on its bare skin where the photo shows it.
+
+    A sleeve is wider than the arm inside it (a skirt than the legs): filling the whole old garment
+    with skin draws a limb wider than it is. The radius is the skin's distance to its outline along
+    the limb's line (the median over the visible stretch); without enough bare skin, `default`.
+    """
+    S = body.skeleton.shoulder_width
+    default = ARM_RADIUS * S if default is None else default
+    h, w = body.size
+    skin = ((body.skin > 0.5) & (body.hands < 0.5) & (body.face < 0.5)).astype(np.uint8)
+    # (Measured at half size: a radius needs no finer grid.)
+    k = 2 if min(h, w) >= 256 else 1
+    if k > 1:
+        skin = cv2.resize(skin, (w // k, h // k), interpolation=cv2.INTER_NEAREST)
+        arm = [np.asarray(p, float) / k for p in arm]
+        h, w = skin.shape
+        S, default = S / k, default / k
+    pts = []
+    for a, b in zip(arm[:-1], arm[1:], strict=False):
+        n = max(2, int(np.linalg.norm(b - a) / 3))
+        pts.append(a + (b - a) * np.linspace(0, 1, n, endpoint=False)[:, None])
+    pts = np.round(np.concatenate(pts)).astype(int)
+    inside = (pts[:, 0] >= 0) & (pts[:, 0] < w) & (pts[:, 1] >= 0) & (pts[:, 1] < h)
+    pts = pts[inside]
+    if len(pts) == 0:
+        return default * k
+    x0, x1 = max(0, pts[:, 0].min() - int(default) * 2), min(w, pts[:, 0].max() + int(default) * 2 + 1)
+    y0, y1 = max(0, pts[:, 1].min() - int(default) * 2), min(h, pts[:, 1].max() + int(default) * 2 + 1)
+    part = skin[y0:y1, x0:x1]
+    if part.sum() == 0:
+        return default * k
+    dist = cv2.distanceTransform(part, cv2.DIST_L2, 3)
+    # The joints are not always on the arm's centre line: look a little to either side.
+    reach = max(1, int(0.06 * S))
+    dist = cv2.dilate(dist, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1, 2 * reach + 1)))
+    on_arm = dist[pts[:, 1] - y0, pts[:, 0] - x0]
+    on_arm = on_arm[on_arm > 0.03 * S]
+    if len(on_arm) < 0.15 * len(pts):
+        return default * k
+    return float(np.clip(np.median(on_arm) * 1.1, 0.06 * S, default)) * k
+
+
+def leg_shape(body: BodyAnalysis, side: str, knee: float | None = None) -> np.ndarray:
+    """A leg's shape: thigh, knee, ankle in the proportions measured on the full-body photos, scaled to
+    the knee's half-width `knee` (measured on the bare calf when the photo shows it)."""
+    sk, S = body.skeleton, body.skeleton.shoulder_width
+    r = KNEE_RADIUS * S if knee is None else knee
+    points = [sk[f"{side}_hip"], sk[f"{side}_knee"], sk[f"{side}_ankle"]]
+    return M.tapered_band(body.size, points, [1.75 * r, r, 0.67 * r])
+
+
+def inside_new_bottoms(body: BodyAnalysis, alpha: np.ndarray, radii: dict[str, float]) -> np.ndarray:
+    """Where each leg is inside the new bottoms: its band down to the garment's lowest row on it.
+
+    The old garment (a wide skirt, a dress) hid the legs; beside narrower new trousers there is
+    backdrop, not bare thigh. Below the new hem, legs are bare.
+    """
+    rows = np.arange(body.size[0])[:, None]
+    solid = alpha > 0.5
+    hidden = np.zeros(body.size, bool)
+    for side in ("left", "right"):
+        leg = leg_shape(body, side, radii.get(f"{side}_leg"))
+        covered = np.nonzero((leg & solid).any(axis=1))[0]
+        if len(covered):
+            hidden |= leg & (rows <= covered[-1])
+    return hidden
+
+
+def _limb_lines(body: BodyAnalysis, category: str, radii: dict[str, float]):
+    """Each limb's centre line and half-widths at its points (as `body_shape` draws them)."""
+    sk, S = body.skeleton, body.skeleton.shoulder_width
+    for side in ("left", "right"):
+        r = radii.get(side, ARM_RADIUS * S)
+        yield [sk[f"{side}_shoulder"], sk[f"{side}_elbow"], sk[f"{side}_wrist"]], [1.2 * r, r, 0.85 * r]
+        if category != "upper":
+            k = radii.get(f"{side}_leg", KNEE_RADIUS * S)
+            yield [sk[f"{side}_hip"], sk[f"{side}_knee"], sk[f"{side}_ankle"]], [1.75 * k, k, 0.67 * k]
+
+
+def _along(points: np.ndarray, line: list[np.ndarray], widths: list[float]):
+    """For pixels (N, 2) as (x, y): position along the polyline (arc length), and the offset across
+    it relative to the half-width there (-1 .. 1 inside the limb)."""
+    best_d = np.full(len(points), np.inf)
+    t_out = np.zeros(len(points))
+    u_out = np.zeros(len(points))
+    start = 0.0
+    for (a, b), (ra, rb) in zip(zip(line[:-1], line[1:], strict=False), zip(widths[:-1], widths[1:], strict=False),
+                                strict=False):  # fmt: skip
+        a, b = np.asarray(a, float), np.asarray(b, float)
+        seg = b - a
+        length = max(float(np.linalg.norm(seg)), 1e-6)
+        axis = seg / length
+        normal = np.array([-axis[1], axis[0]])
+        rel = points - a
+        t = np.clip(rel @ axis, 0, length)
+        across = rel @ normal
+        along_err = rel @ axis - t
+        d = np.hypot(across, along_err)
+        better = d < best_d
+        r = ra + (rb - ra) * (t / length)
+        best_d[better] = d[better]
+        t_out[better] = start + t[better]
+        u_out[better] = across[better] / np.maximum(r[better], 1.0)
+        start += length
+    return t_out, u_out
+
+
+def extrude_limbs(out: np.ndarray, body: BodyAnalysis, fill: np.ndarray, bare: np.ndarray, category: str,
+                   radii: dict[str, float], soft_edge: float) -> np.ndarray:  # fmt: skip
+    """Paint filled limb pixels with the limb's nearest bare cross-section, carried along its line."""
+    S = body.skeleton.shoulder_width
+    bins = 15
+    for line, widths in _limb_lines(body, category, radii):
+        band = M.tapered_band(body.size, line, widths)
+        target = fill & band
+        if target.sum() < 30:
+            continue
+        seen = bare & band
+        if seen.sum() < 30:
+            continue
+        ty, tx = np.nonzero(target)
+        sy, sx = np.nonzero(seen)
+        t_fill, u_fill = _along(np.stack([tx, ty], 1).astype(float), line, widths)
+        t_seen, u_seen = _along(np.stack([sx, sy], 1).astype(float), line, widths)
+        # The bare stretch nearest (along the limb) to the filled one: a short slice of it, a little
+        # into it (right at the old garment's edge the skin is in its shadow).
+        # (On either side of the filled stretch; the side whose slice shows more of the limb.)
+        t_mid = float(np.median(t_fill))
+        near = np.zeros(len(t_seen), bool)
+        for inward in (1.0, -1.0):
+            side = t_seen[(t_seen - t_mid) * inward > 0]
+            if len(side):
+                nearest = side[np.argmin(np.abs(side - t_mid))]
+                candidate = np.abs(t_seen - (nearest + inward * 0.2 * S)) < 0.1 * S
+                if candidate.sum() > near.sum():
+                    near = candidate
+        if near.sum() < 20:
+            continue
+        # Its profile across the limb (mean colour per band of relative offset).
+        idx = np.clip(((u_seen[near] + 1) / 2 * bins).astype(int), 0, bins - 1)
+        colours = out[sy[near], sx[near]]
+        counts = np.bincount(idx, minlength=bins)
+        if (counts > 0).sum() < bins // 2:
+            continue
+        profile = np.stack([np.bincount(idx, weights=colours[:, c], minlength=bins) for c in range(3)], 1)
+        have = counts > 0
+        profile[have] /= counts[have, None]
+        # Bands the bare slice does not show take the nearest band that it does.
+        known = np.nonzero(have)[0]
+        for i in np.nonzero(~have)[0]:
+            profile[i] = profile[known[np.argmin(np.abs(known - i))]]
+        inside = np.abs(u_fill) <= 1.0
+        j = np.clip(((u_fill[inside] + 1) / 2 * bins).astype(int), 0, bins - 1)
+        region = np.zeros(body.size, bool)
+        region[ty[inside], tx[inside]] = True
+        win = M.bounding_window(region, reach=int(3 * soft_edge) + 2)
+        if win is None:
+            continue
+        painted = out[win].copy()
+        painted[ty[inside] - win[0].start, tx[inside] - win[1].start] = profile[j]
+        soft = (M.feather(region[win], soft_edge) * region[win])[..., None]
+        out[win] = out[win] * (1 - soft) + painted * soft
+    return out
