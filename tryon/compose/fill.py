@@ -11,7 +11,7 @@ from tryon.perception import BodyAnalysis
 
 
 def fill_uncovered(person: np.ndarray, body: BodyAnalysis, region: np.ndarray, category: str,
-          radii: dict[str, float] | None = None, hidden: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
+                   radii: dict[str, float] | None = None, hidden: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
     """Skin inside the body's shape, background outside it, each continued from its visible neighbours."""
     out = person.astype(np.float32).copy() if person.dtype != np.float32 else person.copy()
     shape = body_shape(body, category, radii)
