@@ -110,11 +110,13 @@ def _compose_box(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, 
     # 3. Shading: the photo's low-frequency light on the region the old garment covered.
     shading = shading_map(person, old_b, S)
     if uncovered.any():
-        hidden = inside_new_bottoms(body, alpha, radii) if category == "lower" else None
-        base = fill_uncovered(base, body, uncovered, category, radii, hidden)
+        shape = body_shape(body, category, radii)
+        if category == "lower":
+            shape &= ~inside_new_bottoms(body, alpha, radii)
+        base = fill_uncovered(base, body, uncovered, category, radii, shape)
         # The filled skin takes the broad light the old garment had there (a lit side, a shadowed
         # one), not its folds: without it an arm drawn where a sleeve was is a flat strip.
-        skin_fill = uncovered & body_shape(body, category, radii)
+        skin_fill = uncovered & shape
         win = M.bounding_window(skin_fill, reach=int(0.1 * S))
         if win is not None:
             broad = cv2.GaussianBlur(shading[win], (0, 0), max(1.0, 0.06 * S))

@@ -11,12 +11,14 @@ from tryon.perception import BodyAnalysis
 
 
 def fill_uncovered(person: np.ndarray, body: BodyAnalysis, region: np.ndarray, category: str,
-                   radii: dict[str, float] | None = None, hidden: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
-    """Skin inside the body's shape, background outside it, each continued from its visible neighbours."""
+                   radii: dict[str, float] | None = None, shape: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
+    """Skin inside the body's shape, background outside it, each continued from its visible neighbours.
+
+    `shape` is where bare body would be (`body_shape`, computed here when not given).
+    """
     out = person.astype(np.float32).copy() if person.dtype != np.float32 else person.copy()
-    shape = body_shape(body, category, radii)
-    if hidden is not None:
-        shape = shape & ~hidden
+    if shape is None:
+        shape = body_shape(body, category, radii)
     S = body.skeleton.shoulder_width
     skin_part = region & shape
     bg_part = region & ~shape
