@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.test_warp import H, S, W, synthetic_body
+from tests.test_warp import SHOULDER_Y, H, S, W, synthetic_body
 from tryon import masks as M
 from tryon.compose import compose
 from tryon.warp import WarpedGarment
@@ -281,3 +281,112 @@ def test_a_filled_limb_carries_the_bare_part_of_the_same_limb():
     side = out[int(mid[1] + normal[1] * 0.8 * r), int(mid[0] + normal[0] * 0.8 * r)]
     assert centre.mean() > side.mean() + 15
     assert np.abs(centre - skin_tone).max() < 30
+
+
+def test_a_dark_old_tops_light_counts_less_than_a_light_ones():
+    """The light of a black or navy top is mostly noise, sheen and compression: its relative changes
+    are large, and carried onto a white tee they read as grey smudges (issue 3: half-body photos, most
+    of whose wearers have dark tops). The same folds on a light top are carried in full."""
+    from tryon.compose.shading import shading_map
+
+    rows = np.arange(400)[:, None]
+    folds = 1 + 0.35 * np.sin(rows / 9.0) * np.ones((1, 300))  # horizontal folds, +-35% of the light
+    region = np.zeros((400, 300), bool)
+    region[50:350, 50:250] = True
+    inside = np.zeros_like(region)
+    inside[80:320, 80:220] = True
+
+    def amplitude(level: float) -> float:
+        photo = np.clip(level * folds, 0, 255)[..., None].repeat(3, axis=2).astype(np.uint8)
+        return float(np.std(shading_map(photo, region, S=100)[inside]))
+
+    dark, light = amplitude(35), amplitude(150)
+    # Folds on a plain light top are real light: kept (k-means cut them into bands of lightness, each
+    # normalised by itself, and they were lost: 0.01).
+    assert light > 0.1
+    assert dark < 0.5 * light
+
+
+def test_what_the_shoulder_strip_takes_is_the_garments_colour_not_its_backdrop():
+    """Where the new top is stretched over the old top's shoulder strip, its alpha was raised on a ring
+    beyond the strip too, where the warped colour is the product photo's backdrop: a white line along
+    straps and shoulders (issue 3: viton256_014834)."""
+    from dataclasses import replace
+
+    body = synthetic_body()
+    sk = body.skeleton
+    f = lambda m: m.astype(np.float32)  # noqa: E731
+    caps = np.zeros(body.size, bool)
+    for side in ("left", "right"):
+        caps |= M.band(body.size, [sk[f"{side}_shoulder"]], 0.2 * S)
+    caps &= body.person > 0.5
+    worn = replace(body, upper_clothes=f((body.upper_clothes > 0.5) | caps), skin=f((body.skin > 0.5) & ~caps))
+    photo = person_photo(worn)
+    new = M.erode(worn.upper_clothes > 0.5, int(0.04 * S))
+    alpha = new.astype(np.float32)
+    backdrop = np.array([0, 255, 0], np.float32)  # a backdrop colour that cannot be mistaken
+    colour = np.where(new[..., None], RED, backdrop).astype(np.float32)
+    sleeve = alpha * (np.abs(np.arange(W) - W / 2) > 0.45 * S)[None, :]
+    torso = alpha * (np.abs(np.arange(W) - W / 2) <= 0.45 * S)[None, :]
+    top = WarpedGarment(colour=colour, alpha=alpha, parts={"torso": torso, "left_sleeve": sleeve})
+    out = compose(photo, worn, top, "upper").image.astype(np.float32)
+    around = np.zeros(body.size, bool)
+    for side in ("left", "right"):
+        around |= M.band(body.size, [sk[f"{side}_shoulder"]], 0.45 * S)
+    greenish = (out[..., 1] - np.maximum(out[..., 0], out[..., 2])) > 25
+    assert (greenish & around).sum() == 0
+
+
+def test_a_thin_strap_left_uncovered_is_filled_not_kept():
+    """A strap is 2 px wide in a small photo: the clean-up of what the new top leaves uncovered removed
+    it, and it stayed as a dark line across the filled neckline (issue 3: viton256_014834)."""
+    from dataclasses import replace
+
+    body = synthetic_body()
+    sk = body.skeleton
+    f = lambda m: m.astype(np.float32)  # noqa: E731
+    rows = np.arange(H)[:, None]
+    # The old top: a camisole, low-cut, on two 1 px straps over bare shoulders.
+    strap = np.zeros(body.size, bool)
+    for side in ("left", "right"):
+        foot = np.array([sk[f"{side}_shoulder"][0] * 0.7 + 0.3 * W / 2, 410.0])
+        strap |= M.band(body.size, [foot, sk[f"{side}_shoulder"] - np.array([0, 0.1 * S])], 0.5)
+    strap &= body.person > 0.5
+    camisole = ((body.upper_clothes > 0.5) & (rows > 400)) | strap
+    worn = replace(body, upper_clothes=f(camisole),
+                   skin=f(((body.skin > 0.5) | (body.upper_clothes > 0.5)) & ~camisole))  # fmt: skip
+    photo = person_photo(worn)
+    alpha = (camisole & (rows > 450)).astype(np.float32)  # the new top is cut lower still
+    top = WarpedGarment(colour=np.broadcast_to(RED, (H, W, 3)).astype(np.float32), alpha=alpha, parts={"torso": alpha})
+    out = compose(photo, worn, top, "upper").image.astype(np.float32)
+    left = strap & (rows < 395) & (rows > SHOULDER_Y - 0.05 * S)
+    assert left.sum() > 40
+    old = np.linalg.norm(out[left] - TOP, axis=1) < 40
+    assert old.mean() < 0.2
+
+
+def test_bare_shoulders_beside_the_neck_are_covered_by_the_new_top():
+    """The bare neck kept in front of the new top was a rectangle 0.6 shoulder widths wide: on bare
+    shoulders (an off-shoulder top, straps) it cut a square notch into the new top's shoulders beside
+    the neck (issue 3: viton256_004912). It is the neck's column, flaring only at its base."""
+    from dataclasses import replace
+
+    body = synthetic_body()
+    rows, cols = np.arange(H)[:, None], np.arange(W)[None, :]
+    f = lambda m: m.astype(np.float32)  # noqa: E731
+    # Bare shoulders: the old top starts well below the shoulders' line.
+    shoulders = (body.upper_clothes > 0.5) & (rows < SHOULDER_Y + 0.3 * S)
+    worn = replace(body, upper_clothes=f((body.upper_clothes > 0.5) & ~shoulders),
+                   skin=f((body.skin > 0.5) | shoulders))  # fmt: skip
+    photo = person_photo(worn)
+    alpha = ((worn.person > 0.5) & (rows > SHOULDER_Y - 0.25 * S) & (rows < 650) & (worn.face < 0.5)).astype(np.float32)
+    top = WarpedGarment(colour=np.broadcast_to(RED, (H, W, 3)).astype(np.float32), alpha=alpha, parts={"torso": alpha})
+    out = compose(photo, worn, top, "upper").image.astype(np.float32)
+    red = np.linalg.norm(out - RED, axis=2) < 40
+    beside = (rows > SHOULDER_Y - 0.2 * S) & (rows < SHOULDER_Y - 0.1 * S) & (alpha > 0.5)
+    beside &= (np.abs(cols - W / 2) > 0.26 * S) & (np.abs(cols - W / 2) < 0.3 * S)
+    assert beside.sum() > 50
+    assert red[beside].mean() > 0.9
+    # The neck itself stays bare.
+    neck = (rows > SHOULDER_Y - 0.2 * S) & (rows < SHOULDER_Y - 0.1 * S) & (np.abs(cols - W / 2) < 0.1 * S)
+    assert red[neck & (alpha > 0.5)].mean() < 0.1

@@ -69,3 +69,21 @@ def test_shoulders_span_the_body_on_every_real_photo(real_dir):
         y = int(sk.shoulder_center[1] + 0.15 * sk.shoulder_width)
         silhouette = (body.person[y] > 0.5).sum()
         assert sk.shoulder_width > 0.45 * silhouette, path.name
+
+
+@pytest.mark.real
+def test_lit_bare_shoulders_are_skin_not_the_top(real_dir):
+    """A lit bare shoulder falls outside the face's colour model: it was taken for the top (95% of it
+    on viton256_004912, off-shoulder) and painted over as white and skin blotches. Next to bare skin,
+    below the chin and far from the top's colour, it is skin."""
+    from tryon import masks as M
+
+    body = estimate_body(load_image(real_dir / "persons" / "viton256_004912_0.jpg"))
+    sk, S = body.skeleton, body.skeleton.shoulder_width
+    for side in ("left", "right"):
+        zone = M.band(body.size, [sk[f"{side}_shoulder"] - np.array([0, 0.12 * S])], 0.1 * S) & (body.person > 0.5)
+        assert zone.sum() > 30
+        assert (body.skin[zone] > 0.5).mean() > 0.5, side
+    # The top itself stays the top.
+    chest = M.band(body.size, [sk.shoulder_center + np.array([0, 0.5 * S])], 0.15 * S)
+    assert (body.upper_clothes[chest] > 0.5).mean() > 0.9

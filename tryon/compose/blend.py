@@ -98,7 +98,9 @@ def _compose_box(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, 
         colour, alpha = _reach_old_shoulders(body, old_b, colour, alpha, protect)
     # 2. Fill the old garment where the new one does not reach.
     uncovered = old_b & (alpha < 0.5)
-    uncovered = M.open_(uncovered, 1)
+    # Specks go; thin parts joined to a real region stay (a strap is 2 px wide in a small photo and
+    # would show as a dark line across the filled neckline).
+    uncovered = M.components_touching(uncovered, M.open_(uncovered, 1))
     # Grow into the old garment's anti-aliased rim, or its outline stays as a faint halo; and under the
     # new garment's feathered edge, which would otherwise blend with the old garment (a thin line of it).
     uncovered = M.dilate(uncovered, max(1, int(S / 100))) & (alpha < 0.98) & (protect < 0.5)
@@ -148,7 +150,10 @@ def _bare_neck(body: BodyAnalysis) -> np.ndarray:
     sk, S = body.skeleton, body.skeleton.shoulder_width
     c = sk.shoulder_center
     rows, cols = np.arange(body.size[0])[:, None], np.arange(body.size[1])[None, :]
-    zone = (rows < c[1] + 0.02 * S) & (np.abs(cols - c[0]) < 0.3 * S)
+    # The neck's column, flaring at its base into the shoulders' line (a rectangle would cut a square
+    # notch into the garment where the photo shows bare shoulders: an off-shoulder top, straps).
+    flare = np.clip((rows - (c[1] - 0.3 * S)) / (0.3 * S), 0.0, 1.0)
+    zone = (rows < c[1] + 0.02 * S) & (np.abs(cols - c[0]) < (0.2 + 0.08 * flare) * S)
     neck = (body.skin > 0.5) & (body.face < 0.5) & zone
     return M.feather(M.open_(neck, 1), max(1.0, S / 150))
 
@@ -190,9 +195,11 @@ def _reach_old_shoulders(body: BodyAnalysis, old: np.ndarray, colour: np.ndarray
         num = cv2.GaussianBlur(colour[win] * weight[..., None], (0, 0), reach / 2)
         den = cv2.GaussianBlur(weight, (0, 0), reach / 2)
         add = strip & (den > 0.02)
-        colour[win][add] = (num / np.maximum(den, 1e-4)[..., None])[add]
-        # Over the garment's own feathered rim too, or the old top shows along the joint as a line.
-        cover = M.dilate(add, 2)
+        # Over the garment's own feathered rim too, or the old top shows along the joint as a line;
+        # everything whose alpha is raised takes the garment's spread colour (outside its outline the
+        # warped colour is the product photo's backdrop, which would draw a white line).
+        cover = M.dilate(add, 2) & (den > 0.02) & ~solid
+        colour[win][cover] = (num / np.maximum(den, 1e-4)[..., None])[cover]
         a[cover] = np.maximum(a[cover], M.feather(cover, 1.0)[cover])
     return colour, alpha
 

@@ -7,6 +7,11 @@ import numpy as np
 
 from tryon import masks as M
 
+# Lab lightness (0-255) at which a fabric's shading is not trusted at all / fully, and the least trust.
+DARK, FULL, MIN_TRUST = 30.0, 100.0, 0.3
+# Cluster centres closer than this (weighted Lab) are one colour in different light.
+MERGE = 14.0
+
 
 def shading_map(person: np.ndarray, region: np.ndarray, S: float, detail: float = 0.03,
                 strength: float = 0.7) -> np.ndarray:  # fmt: skip
@@ -41,6 +46,10 @@ def shading_map(person: np.ndarray, region: np.ndarray, S: float, detail: float 
         _, _, centres = cv2.kmeans(sample * weights, k, None, criteria, 2, cv2.KMEANS_PP_CENTERS)
         d = ((pixels[:, None, :] * weights - centres[None]) ** 2).sum(-1)
         label = d.argmin(1)
+        # k-means always makes k clusters: a plain fabric's folds (a continuum of lightness) are cut
+        # into bands, each normalised by itself, and the folds are lost. Clusters that close are one
+        # colour under different light, merged.
+        label = _merge_close(centres, MERGE)[label]
     else:
         label = np.zeros(len(pixels), int)
     lum = pixels[:, 0] + 6.0
@@ -48,7 +57,11 @@ def shading_map(person: np.ndarray, region: np.ndarray, S: float, detail: float 
     for c in range(k):
         sel = label == c
         if sel.any():
-            rel[sel] = lum[sel] / max(float(np.median(lum[sel])), 1.0)
+            med = float(np.median(lum[sel]))
+            # A dark fabric's light is mostly noise, sheen and compression: its relative changes are
+            # large, and on a light garment they read as grey smudges. They count less the darker it is.
+            trust = float(np.clip((med - DARK) / (FULL - DARK), MIN_TRUST, 1.0))
+            rel[sel] = 1 + (lum[sel] / max(med, 1.0) - 1) * trust
     ratio = np.ones((h, w), np.float32)
     ratio[region] = rel
     m = region.astype(np.float32)
@@ -59,3 +72,14 @@ def shading_map(person: np.ndarray, region: np.ndarray, S: float, detail: float 
     smooth = np.clip(smooth, 0.45, 1.35) ** strength
     soft = M.feather(region, max(1.5, 0.03 * S))
     return (1 + (smooth - 1) * soft).astype(np.float32)
+
+
+def _merge_close(centres: np.ndarray, distance: float) -> np.ndarray:
+    """For each cluster centre, the index of its group: centres linked by gaps under `distance`."""
+    k = len(centres)
+    group = np.arange(k)
+    for i in range(k):
+        for j in range(i + 1, k):
+            if np.linalg.norm(centres[i] - centres[j]) < distance:
+                group[group == group[j]] = group[i]
+    return group

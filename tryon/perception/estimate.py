@@ -69,6 +69,14 @@ def estimate_body(image: np.ndarray, detectors: Detectors | None = None) -> Body
         min(waist_y, skeleton.shoulder_center[1] + 0.9 * S),
     )
     hair = _hair(lab, person, face, skin, top_colour, skeleton, chin_y)
+    if top_colour is not None:
+        # Skin in a highlight or a shadow falls outside the face's colour model (a lit bare shoulder
+        # reads as "not skin", is taken for the top and painted over). Below the chin, next to bare
+        # skin, nearer skin than the top's colour by far, it is skin.
+        near = skin_colour.distance(lab)
+        weak = person & ~skin & ~face & ~hair & (np.arange(h)[:, None] > chin_y) & (near < 5.0)
+        weak &= top_colour.distance(lab) > 2.0 * near
+        skin |= M.components_touching(weak, M.dilate(skin, 1))
 
     # 5. Clothes: the silhouette minus skin, face, hair and hands, split at the waist.
     rows = np.arange(h)[:, None]
