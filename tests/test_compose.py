@@ -42,6 +42,26 @@ def bare_upper_arms(body) -> np.ndarray:
     return arms & (body.skin > 0.5) & (np.arange(H)[:, None] > 320) & (np.arange(H)[:, None] < 640)
 
 
+def capped_old_top():
+    """A synthetic wearer whose old top also caps each shoulder joint, and a new top with sleeves that
+    stops a few pixels short of the old one's outline: (worn body, new top's bool mask, sleeve, torso)."""
+    from dataclasses import replace
+
+    body = synthetic_body()
+    sk = body.skeleton
+    f = lambda m: m.astype(np.float32)  # noqa: E731
+    caps = np.zeros(body.size, bool)
+    for side in ("left", "right"):
+        caps |= M.band(body.size, [sk[f"{side}_shoulder"]], 0.2 * S)
+    caps &= body.person > 0.5
+    worn = replace(body, upper_clothes=f((body.upper_clothes > 0.5) | caps), skin=f((body.skin > 0.5) & ~caps))
+    new = M.erode(worn.upper_clothes > 0.5, int(0.04 * S))
+    alpha = new.astype(np.float32)
+    sleeve = alpha * (np.abs(np.arange(W) - W / 2) > 0.45 * S)[None, :]
+    torso = alpha * (np.abs(np.arange(W) - W / 2) <= 0.45 * S)[None, :]
+    return worn, caps, new, sleeve, torso
+
+
 @pytest.mark.parametrize("sleeveless", [True, False])
 def test_bare_arms_stay_in_front_of_the_garments_body(sleeveless):
     """A loose top was drawn over the arms hanging beside it, like a cape (issue 3: sleeveless tops on
@@ -117,21 +137,11 @@ def test_a_top_with_sleeves_covers_the_old_tops_shoulder_strip():
     modes 1 and 2). A top with sleeves sits on the shoulders as the old one did."""
     from dataclasses import replace
 
-    body = synthetic_body()
-    sk = body.skeleton
-    f = lambda m: m.astype(np.float32)  # noqa: E731
-    # The old top: the torso plus a cap over each shoulder joint.
-    caps = np.zeros(body.size, bool)
-    for side in ("left", "right"):
-        caps |= M.band(body.size, [sk[f"{side}_shoulder"]], 0.2 * S)
-    caps &= body.person > 0.5
-    worn = replace(body, upper_clothes=f((body.upper_clothes > 0.5) | caps), skin=f((body.skin > 0.5) & ~caps))
+    # The old top: the torso plus a cap over each shoulder joint; the new top stops a few pixels short
+    # of the old one's outline around the shoulders.
+    worn, caps, new, sleeve, torso = capped_old_top()
+    body, sk, alpha = worn, worn.skeleton, new.astype(np.float32)
     photo = person_photo(worn)
-    # The new top stops a few pixels short of the old one's outline around the shoulders.
-    new = M.erode(worn.upper_clothes > 0.5, int(0.04 * S))
-    alpha = new.astype(np.float32)
-    sleeve = alpha * (np.abs(np.arange(W) - W / 2) > 0.45 * S)[None, :]
-    torso = alpha * (np.abs(np.arange(W) - W / 2) <= 0.45 * S)[None, :]
     top = WarpedGarment(colour=np.broadcast_to(RED, (H, W, 3)).astype(np.float32), alpha=alpha,
                         parts={"torso": torso, "left_sleeve": sleeve})  # fmt: skip
     out = compose(photo, worn, top, "upper").image.astype(np.float32)
@@ -311,23 +321,11 @@ def test_what_the_shoulder_strip_takes_is_the_garments_colour_not_its_backdrop()
     """Where the new top is stretched over the old top's shoulder strip, its alpha was raised on a ring
     beyond the strip too, where the warped colour is the product photo's backdrop: a white line along
     straps and shoulders (issue 3: viton256_014834)."""
-    from dataclasses import replace
-
-    body = synthetic_body()
-    sk = body.skeleton
-    f = lambda m: m.astype(np.float32)  # noqa: E731
-    caps = np.zeros(body.size, bool)
-    for side in ("left", "right"):
-        caps |= M.band(body.size, [sk[f"{side}_shoulder"]], 0.2 * S)
-    caps &= body.person > 0.5
-    worn = replace(body, upper_clothes=f((body.upper_clothes > 0.5) | caps), skin=f((body.skin > 0.5) & ~caps))
+    worn, _, new, sleeve, torso = capped_old_top()
+    body, sk, alpha = worn, worn.skeleton, new.astype(np.float32)
     photo = person_photo(worn)
-    new = M.erode(worn.upper_clothes > 0.5, int(0.04 * S))
-    alpha = new.astype(np.float32)
     backdrop = np.array([0, 255, 0], np.float32)  # a backdrop colour that cannot be mistaken
     colour = np.where(new[..., None], RED, backdrop).astype(np.float32)
-    sleeve = alpha * (np.abs(np.arange(W) - W / 2) > 0.45 * S)[None, :]
-    torso = alpha * (np.abs(np.arange(W) - W / 2) <= 0.45 * S)[None, :]
     top = WarpedGarment(colour=colour, alpha=alpha, parts={"torso": torso, "left_sleeve": sleeve})
     out = compose(photo, worn, top, "upper").image.astype(np.float32)
     around = np.zeros(body.size, bool)
