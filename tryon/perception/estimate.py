@@ -55,7 +55,8 @@ def estimate_body(image: np.ndarray, detectors: Detectors | None = None) -> Body
 
     # 3. Colour models: skin from the face (or the neck when the face is cut off).
     skin_colour = _skin_colour(lab, face, person, skeleton, chin_y)
-    skin = person & (skin_colour.distance(lab) < 2.6)
+    to_skin = skin_colour.distance(lab)
+    skin = person & (to_skin < 2.6)
     skin = M.open_(skin, 1)
 
     # 4. Hands from the pose's hand points; hair from above the chin.
@@ -73,9 +74,9 @@ def estimate_body(image: np.ndarray, detectors: Detectors | None = None) -> Body
         # Skin in a highlight or a shadow falls outside the face's colour model (a lit bare shoulder
         # reads as "not skin", is taken for the top and painted over). Below the chin, next to bare
         # skin, nearer skin than the top's colour by far, it is skin.
-        near = skin_colour.distance(lab)
-        weak = person & ~skin & ~face & ~hair & (np.arange(h)[:, None] > chin_y) & (near < 5.0)
-        weak &= top_colour.distance(lab) > 2.0 * near
+        weak = person & ~skin & ~face & ~hair & (np.arange(h)[:, None] > chin_y) & (to_skin < 5.0)
+        ys, xs = np.nonzero(weak)  # (the top's distance only where it decides)
+        weak[ys, xs] = top_colour.distance(lab[ys, xs]) > 2.0 * to_skin[ys, xs]
         skin |= M.components_touching(weak, M.dilate(skin, 1))
 
     # 5. Clothes: the silhouette minus skin, face, hair and hands, split at the waist.
