@@ -366,7 +366,7 @@ def test_a_thin_strap_left_uncovered_is_filled_not_kept():
 def test_bare_shoulders_beside_the_neck_are_covered_by_the_new_top():
     """The bare neck kept in front of the new top was a rectangle 0.6 shoulder widths wide: on bare
     shoulders (an off-shoulder top, straps) it cut a square notch into the new top's shoulders beside
-    the neck (issue 3: viton256_004912). It is the neck's column, flaring only at its base."""
+    the neck (issue 3: viton256_004912). It is the neck's column, rounding at its base into a scoop."""
     from dataclasses import replace
 
     body = synthetic_body()
@@ -388,3 +388,34 @@ def test_bare_shoulders_beside_the_neck_are_covered_by_the_new_top():
     # The neck itself stays bare.
     neck = (rows > SHOULDER_Y - 0.2 * S) & (rows < SHOULDER_Y - 0.1 * S) & (np.abs(cols - W / 2) < 0.1 * S)
     assert red[neck & (alpha > 0.5)].mean() < 0.1
+    # The opening's bottom is rounded: beside its deepest point the new top reaches up to the shoulders'
+    # line (a square notch, 0.56 S wide, cut away these corners: viton256_014834, straps).
+    corners = (rows > SHOULDER_Y - 0.06 * S) & (rows < SHOULDER_Y) & (alpha > 0.5)
+    corners &= (np.abs(cols - W / 2) > 0.2 * S) & (np.abs(cols - W / 2) < 0.25 * S)
+    assert corners.sum() > 50
+    assert red[corners].mean() > 0.9
+
+
+def test_a_new_top_opens_at_the_neck_even_over_an_old_high_collar():
+    """Kept in front of the new top was only the neck the photo shows bare: over an old crew neck or
+    collar, the new top's inside back and label were drawn up the neck (issue 3: viton256_005510, the
+    label under the chin). The neck opening is the body's; what the old collar covered there is skin."""
+    from dataclasses import replace
+
+    body = synthetic_body()
+    rows, cols = np.arange(H)[:, None], np.arange(W)[None, :]
+    f = lambda m: m.astype(np.float32)  # noqa: E731
+    # The old top's high collar covers the base of the neck.
+    collar = (body.skin > 0.5) & (body.face < 0.5) & (rows > SHOULDER_Y - 0.2 * S) & (np.abs(cols - W / 2) < 0.3 * S)
+    worn = replace(body, upper_clothes=f((body.upper_clothes > 0.5) | collar), skin=f((body.skin > 0.5) & ~collar))
+    photo = person_photo(worn)
+    alpha = ((worn.person > 0.5) & (rows > SHOULDER_Y - 0.35 * S) & (rows < 650) & (worn.face < 0.5)).astype(np.float32)
+    top = WarpedGarment(colour=np.broadcast_to(RED, (H, W, 3)).astype(np.float32), alpha=alpha, parts={"torso": alpha})
+    out = compose(photo, worn, top, "upper").image.astype(np.float32)
+    base = (rows > SHOULDER_Y - 0.15 * S) & (rows < SHOULDER_Y - 0.05 * S) & (np.abs(cols - W / 2) < 0.08 * S)
+    assert (np.linalg.norm(out[base] - RED, axis=1) < 60).mean() < 0.05
+    assert np.abs(out[base] - SKIN).max(axis=1).mean() < 25  # the neck continued down, not the old collar
+    assert (np.linalg.norm(out[base] - TOP, axis=1) < 40).mean() < 0.05
+    # Below the opening the new top covers the old one.
+    chest = (rows > SHOULDER_Y + 0.1 * S) & (rows < SHOULDER_Y + 0.3 * S) & (np.abs(cols - W / 2) < 0.3 * S)
+    assert (np.linalg.norm(out[chest] - RED, axis=1) < 40).mean() > 0.95

@@ -137,6 +137,38 @@ def test_inside_back_seen_through_the_neck_is_not_garment():
     assert iou(analysis.mask > 0.5, rendered.mask) > 0.93
 
 
+@pytest.mark.parametrize("collar", [10, 45], ids=["band", "shirt-collar"])
+def test_the_whole_inside_of_a_deep_v_is_dropped_not_only_its_shadowed_top(collar):
+    """In a deep V the inside is in shadow only under the back collar; lower down the same lining
+    catches the light. Only the dark top was found: the rest of the lining stayed in the V, a dark
+    patch under the chin (issue 3: vitonhd_04469). Under a shirt's collar the inside starts lower and
+    was not found at all (vitonhd_09176)."""
+    from dataclasses import replace
+
+    rendered = render_garment(replace(get_item("tee-navy-solid").design, neckline=0.8))
+    truth = rendered.keypoints
+    image, mask = rendered.image.copy(), rendered.mask.copy()
+    xr, xl = int(truth["neck_right"][0]), int(truth["neck_left"][0])
+    corner_y = int(min(truth["neck_right"][1], truth["neck_left"][1]))
+    fabric = np.median(image[mask], axis=0)
+    inside = np.zeros_like(mask)
+    for x in range(xr + 3, xl - 2):
+        front_top = int(np.argmax(mask[:, x]))
+        image[corner_y : corner_y + collar, x] = fabric
+        inside[corner_y + collar : front_top, x] = True
+        mask[corner_y:front_top, x] = True
+    ys, _ = np.nonzero(inside)
+    lit = inside & (np.arange(mask.shape[0])[:, None] > ys.min() + 0.35 * (ys.max() - ys.min()))
+    image[inside & ~lit] = (fabric * 0.55).astype(np.uint8)
+    image[lit] = (fabric * 0.68).astype(np.uint8)  # the same lining, lit: not much darker than the front
+    assert lit.sum() > 1500, "the rendered V needs a deep opening for this test"
+    analysis = analyze_garment(image, "upper")
+    assert (analysis.mask[inside & ~lit] > 0.5).mean() < 0.1
+    assert (analysis.mask[lit] > 0.5).mean() < 0.15
+    # The front stays whole.
+    assert iou(analysis.mask > 0.5, rendered.mask) > 0.93
+
+
 def _hanging_sleeve_shirt() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A long-sleeve shirt photographed with its sleeves hanging beside the body, a narrow gap between.
 

@@ -89,7 +89,7 @@ def _compose_box(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, 
     radii = arm_radii(body, legs=category != "upper")
     alpha = _arms_over_body(body, warped, category, radii) * (1 - protect)
     if category != "lower":
-        alpha = alpha * (1 - _bare_neck(body))
+        alpha = alpha * (1 - _neck_opening(body))
     if category == "lower":
         # A top hangs over the waistband: the new bottom goes under the current top.
         alpha = alpha * (1 - body.upper_clothes)
@@ -140,22 +140,26 @@ def _compose_box(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, 
                      shading=shading.astype(np.float32))  # fmt: skip
 
 
-def _bare_neck(body: BodyAnalysis) -> np.ndarray:
-    """The neck the photo shows bare, above the shoulders' line: no top covers it (soft mask).
+def _neck_opening(body: BodyAnalysis) -> np.ndarray:
+    """Where the neck is: no top covers it (soft mask), whatever the photo shows there.
 
     A product photo shows the back of the collar, the inside of the back and its label above the
     front neckline; worn, the neck hides them. Drawn over the wearer's neck they read as a patch
-    with a label under the chin. (A turtleneck's collar is cut to the old neckline too.)
+    with a label under the chin. The opening is the neck's column, rounding at its base into a
+    scoop that ends on the shoulders' line (a rectangle there reads as a square notch cut into the
+    garment); what the old top covered inside it is filled with skin like any uncovered part.
     """
     sk, S = body.skeleton, body.skeleton.shoulder_width
     c = sk.shoulder_center
     rows, cols = np.arange(body.size[0])[:, None], np.arange(body.size[1])[None, :]
-    # The neck's column, flaring at its base into the shoulders' line (a rectangle would cut a square
-    # notch into the garment where the photo shows bare shoulders: an off-shoulder top, straps).
-    flare = np.clip((rows - (c[1] - 0.3 * S)) / (0.3 * S), 0.0, 1.0)
-    zone = (rows < c[1] + 0.02 * S) & (np.abs(cols - c[0]) < (0.2 + 0.08 * flare) * S)
-    neck = (body.skin > 0.5) & (body.face < 0.5) & zone
-    return M.feather(M.open_(neck, 1), max(1.0, S / 150))
+    across = np.abs(cols - c[0]) / (NECK_HALF * S)
+    bottom = c[1] + 0.02 * S - NECK_SCOOP * S * across**2
+    zone = (across < 1) & (rows < bottom)
+    return M.feather(zone, max(1.0, S / 100))
+
+
+NECK_HALF = 0.27  # the neck opening's half-width where it meets the shoulders, in shoulder widths
+NECK_SCOOP = 0.22  # how far the opening's bottom rises from its centre to its sides, in shoulder widths
 
 
 def _reach_old_shoulders(body: BodyAnalysis, old: np.ndarray, colour: np.ndarray, alpha: np.ndarray,

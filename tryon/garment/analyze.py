@@ -402,12 +402,13 @@ def _drop_inside_back(image: np.ndarray, mask: np.ndarray, kps: dict[str, np.nda
     inside = np.zeros(mask.shape, bool)
     for i in range(1, n):
         x, y, bw, bh, area = stats[i]
-        # Large, wide, starting just under the back collar and ending above the zone's bottom (a print's
-        # dark spot, or a dark front below a light collar, is not all of these).
-        if area >= 0.06 * zone.sum() and bw >= 0.3 * (xl - xr) and y <= 0.2 * depth and y + bh < y1 - top - 1:
+        # Large, wide, starting under the back collar (lower under a shirt's collar band) and ending above
+        # the zone's bottom (a print's dark spot, or a dark front below a light collar, is not all of these).
+        if area >= 0.06 * zone.sum() and bw >= 0.3 * (xl - xr) and y <= 0.3 * depth and y + bh < y1 - top - 1:
             inside[box] |= labels == i
     if not inside.any():
         return mask, kps
+    inside[box] = _grow_inside(lab, zone, inside[box], depth)
     cols = np.nonzero(inside.any(axis=0))[0]
     lowest = inside.shape[0] - 1 - np.argmax(inside[::-1, cols], axis=0)
     out = mask.copy()
@@ -425,6 +426,27 @@ def _drop_inside_back(image: np.ndarray, mask: np.ndarray, kps: dict[str, np.nda
         if len(rows):
             kps[name] = np.array([float(x), float(rows[0])])
     return out, kps
+
+
+def _grow_inside(lab: np.ndarray, zone: np.ndarray, seed: np.ndarray, depth: int) -> np.ndarray:
+    """The whole inside of the back, grown from its darkest part (all in the zone's box).
+
+    In a deep V the inside is lit unevenly: only its upper part, under the back collar, is dark
+    enough to be found; below it the same smooth lining continues down to the V's point. It is
+    taken in as far as it keeps the seed's colour, unless that leaks out of the zone's bottom
+    (then the front has the inside's colour and the seed alone is safer).
+    """
+    ref = np.median(lab[seed], axis=0)
+    near = zone & (np.linalg.norm(lab - ref, axis=-1) < INSIDE_TOLERANCE)
+    near = M.open_(near, 2)
+    grown = M.components_touching(near, seed) | seed
+    rows = np.nonzero(grown.any(axis=1))[0]
+    if rows[-1] >= min(depth, zone.shape[0]) - 2 or grown.sum() > 0.45 * zone.sum():
+        return seed
+    return M.fill_holes(grown)
+
+
+INSIDE_TOLERANCE = 16.0  # Lab distance to the seed's median colour that is still the inside
 
 
 def _sleeve_axis(part: np.ndarray, shoulder: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
