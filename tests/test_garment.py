@@ -169,6 +169,31 @@ def test_the_whole_inside_of_a_deep_v_is_dropped_not_only_its_shadowed_top(colla
     assert iou(analysis.mask > 0.5, rendered.mask) > 0.93
 
 
+def test_the_inside_of_a_wide_scoop_is_dropped_out_to_its_corners():
+    """A wide scoop's inside reaches past the zone where the inside is looked for: a sliver of it was
+    left down each side of the opening, a dark line along the neckline (issue 3: vitonhd_09305)."""
+    rendered = render_garment(get_item("tee-navy-solid").design)
+    truth = rendered.keypoints
+    image, mask = rendered.image.copy(), rendered.mask.copy()
+    fabric = np.median(image[mask], axis=0)
+    cx = int(truth["neck_front"][0])
+    span = truth["left_shoulder"][0] - truth["right_shoulder"][0]
+    half = int(0.4 * span)  # the opening: 80% of the shoulders' span
+    rows = np.arange(mask.shape[0])
+    inside = np.zeros_like(mask)
+    for x in range(cx - half, cx + half + 1):
+        top = int(np.argmax(mask[:, x]))
+        front = top + int(0.12 * span * np.sqrt(max(0.0, 1 - ((x - cx) / half) ** 2))) + 10
+        inside[:, x] = (rows >= top + 6) & (rows < front)
+        image[top : top + 6, x] = fabric  # the back collar
+    image[inside] = (fabric * 0.45).astype(np.uint8)
+    sides = inside & (np.abs(np.arange(mask.shape[1]) - cx) > 0.8 * half)[None, :]
+    assert sides.sum() > 300
+    analysis = analyze_garment(image, "upper")
+    assert (analysis.mask[inside] > 0.5).mean() < 0.1
+    assert (analysis.mask[sides] > 0.5).mean() < 0.2
+
+
 def _hanging_sleeve_shirt() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A long-sleeve shirt photographed with its sleeves hanging beside the body, a narrow gap between.
 

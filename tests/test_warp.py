@@ -129,3 +129,30 @@ def test_a_top_a_little_shorter_than_the_old_one_reaches_where_it_ended(body):
     torso = warped.parts["torso"] > 0.5
     cx = int(W / 2)
     assert np.nonzero(torso[:, cx])[0][-1] >= body.waist_y - 2
+
+
+def test_a_neck_opening_as_wide_as_the_garment_is_worn_as_a_boat_neck(body):
+    """A wide scoop photographed on a ghost mannequin (its inside back dropped) opens almost as wide as
+    the garment's body; its corners were placed on the wearer's shoulders and the top opened down to
+    them, a square hole of skin fill (issue 3: vitonhd_09305 on viton256_014834)."""
+    from dataclasses import replace
+
+    analysis = analyze_garment(render_garment(get_item("tee-navy-solid").design).image, "upper")
+    kps = dict(analysis.keypoints)
+    mask = analysis.mask.copy()
+    # The opening widened almost out to the shoulder points, down to the front's depth.
+    xr = kps["right_shoulder"][0] + 0.1 * (kps["neck_right"][0] - kps["right_shoulder"][0])
+    xl = kps["left_shoulder"][0] + 0.1 * (kps["neck_left"][0] - kps["left_shoulder"][0])
+    mask[: int(kps["neck_front"][1]), int(xr) : int(xl)] = 0
+    kps["neck_right"] = np.array([xr - 1, np.argmax(mask[:, int(xr) - 1] > 0.5)], float)
+    kps["neck_left"] = np.array([xl + 1, np.argmax(mask[:, int(xl) + 1] > 0.5)], float)
+    warped = warp_garment(replace(analysis, mask=mask, keypoints=kps), body)
+    cx = int(W / 2)
+    for side in ("left", "right"):
+        assert abs(warped.targets[f"neck_{side}"][0] - cx) <= 0.4 * S + 1
+    # Just above the shoulders' line the top covers the shoulders beside an opening at most a boat
+    # neck's width (the corners on the shoulders opened it 0.87 S wide there).
+    row = warped.alpha[int(SHOULDER_Y - 0.1 * S)] > 0.5
+    assert not row[cx]
+    left, right = cx + np.argmax(row[cx:]), cx - np.argmax(row[cx::-1])
+    assert (left - right) / S < 0.82

@@ -408,7 +408,12 @@ def _drop_inside_back(image: np.ndarray, mask: np.ndarray, kps: dict[str, np.nda
             inside[box] |= labels == i
     if not inside.any():
         return mask, kps
-    inside[box] = _grow_inside(lab, zone, inside[box], depth)
+    # Grown in a box a little wider: a wide scoop's inside reaches past the zone, and a sliver of it left
+    # beside the opening would be a dark line down the neckline's sides.
+    pad = max(2, (xl - xr) // 8)
+    wide = (box[0], slice(max(0, xr - pad), min(mask.shape[1], xl + 1 + pad)))
+    lab_wide = cv2.cvtColor(np.ascontiguousarray(image[wide]), cv2.COLOR_RGB2LAB).astype(np.float32)
+    inside[wide] = _grow_inside(lab_wide, mask[wide], inside[wide], depth)
     cols = np.nonzero(inside.any(axis=0))[0]
     lowest = inside.shape[0] - 1 - np.argmax(inside[::-1, cols], axis=0)
     out = mask.copy()

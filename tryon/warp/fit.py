@@ -117,10 +117,10 @@ def _warp_top(garment: GarmentAnalysis, body: BodyAnalysis) -> WarpedGarment:
     def half(p):  # signed offset across the body from the centre line
         return float((p - centre) @ f.across)
 
-    def place(p, min_half):
+    def place(p, min_half, max_half=np.inf):
         h_off = half(p)
         sign = 1.0 if h_off >= 0 else -1.0
-        h_new = sign * max(abs(h_off), min_half)
+        h_new = sign * min(max(abs(h_off), min_half), max_half)
         return p + f.across * (h_new - h_off)
 
     # 2. Targets: shoulders on the shoulders; armpits, hem and neck never narrower than the body.
@@ -154,7 +154,9 @@ def _warp_top(garment: GarmentAnalysis, body: BodyAnalysis) -> WarpedGarment:
     for side in ("left", "right"):
         t[f"{side}_armpit"] = place(t[f"{side}_armpit"], 0.58 * S)  # the side seam reaches under the arm
         t[f"{side}_hem"] = place(t[f"{side}_hem"], hip_half * (1.05 if garment.category == "upper" else 1.1))
-        t[f"neck_{side}"] = place(t[f"neck_{side}"], 0.2 * S)
+        # A neck opening found as wide as the garment's body (a product photo's wide scoop, or shoulder
+        # points found at the armpits' line) would open the top down to the shoulders: at most a boat neck.
+        t[f"neck_{side}"] = place(t[f"neck_{side}"], 0.2 * S, NECK_MAX_HALF * S)
     names = ["neck_left", "neck_right", "neck_front", "left_shoulder", "right_shoulder", "left_armpit",
              "right_armpit", "left_hem", "right_hem"]  # fmt: skip
     src = np.array([t[n] for n in names])
@@ -301,6 +303,7 @@ def _fit_sides_to_body(maps, torso_mask: np.ndarray, body: BodyAnalysis, f: _Fra
     return map_x, map_y
 
 
+NECK_MAX_HALF = 0.4  # the widest a neck opening is worn: half of it, in shoulder widths
 HEM_REACH = 0.6  # a top whose hem ends at most this many shoulder widths above the old top's is lengthened to it
 MAX_WIDEN = 1.4  # the most a row of the garment's body is widened to reach the wearer's outline
 
