@@ -194,6 +194,30 @@ def test_the_inside_of_a_wide_scoop_is_dropped_out_to_its_corners():
     assert (analysis.mask[sides] > 0.5).mean() < 0.2
 
 
+def test_a_brand_label_left_inside_the_back_is_painted_over_not_a_chest_print():
+    """A label on an inside back that is not in shadow stayed on the garment: a tag under the wearer's
+    chin (issue 3: viton256_019119, vitonhd_09164). It is painted over with the fabric; a print on the
+    chest, as contrasted and on the same centre line, is the garment's design and stays."""
+    from dataclasses import replace
+
+    rendered = render_garment(replace(get_item("tee-navy-solid").design, neckline=0.0))  # a high crew neck
+    image, mask = rendered.image.copy(), rendered.mask
+    fabric = np.median(image[mask], axis=0).astype(np.float32)
+    ys, xs = np.nonzero(mask)
+    top, gw = ys.min(), xs.max() - xs.min()
+    cx = int(rendered.keypoints["neck_front"][0])
+    y = int(rendered.keypoints["neck_front"][1]) + 6  # (the rendered tee has no inside back: just below it)
+    label = (slice(y, y + 22), slice(cx - 25, cx + 25))
+    image[label] = (235, 235, 230)
+    image[y + 8 : y + 14, cx - 15 : cx + 15] = (40, 40, 40)  # its print
+    chest = (slice(top + 260, top + 300), slice(cx - 40, cx + 40))
+    image[chest] = (235, 235, 230)
+    assert 0.2 * gw > 50  # the label is label-sized for this garment
+    analysis = analyze_garment(image, "upper")
+    assert np.abs(analysis.image[label].astype(np.float32) - fabric).max(axis=-1).mean() < 25
+    assert np.abs(analysis.image[chest].astype(np.float32) - 232).max(axis=-1).mean() < 5
+
+
 def _hanging_sleeve_shirt() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A long-sleeve shirt photographed with its sleeves hanging beside the body, a narrow gap between.
 

@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 
 from tryon import masks as M
+from tryon.garment.label import remove_label
 from tryon.garment.mask import bleed_edges, garment_mask
 
 CATEGORIES = ("upper", "lower", "dress")
@@ -71,6 +72,8 @@ def analyze_garment(image: np.ndarray, category: str) -> GarmentAnalysis:
                 x = float(np.clip(waist[side], min(xl, xr) - pad, max(xl, xr) + pad))
                 kps[f"{side}_hem"] = np.array([x, waist["y"]], np.float64)
     mask, kps = _drop_inside_back(image, mask, kps)
+    # A brand label left inside the back (the inside was not in shadow, or not found) is painted over.
+    image, _ = remove_label(image, mask, kps["neck_front"][0])
     inner = M.erode(mask, max(1, int(0.003 * max(mask.shape))))
     return GarmentAnalysis(image=image, mask=M.feather(inner, 0.8), category=category, keypoints=kps,
                            sleeves=sleeves, sleeve_half_widths=half_widths,
