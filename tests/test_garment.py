@@ -251,6 +251,27 @@ def test_sleeves_hanging_beside_the_body_are_found():
     assert abs(g.keypoints["left_armpit"][0] - 560) < 30 and abs(g.keypoints["right_armpit"][0] - 208) < 30
 
 
+def test_sleeves_hanging_against_the_body_are_found_by_their_inner_edge():
+    """No gap at all between hanging sleeves and the body (a sweatshirt photographed with its arms
+    down, sloped shoulders): the outline showed no sleeves, and the top was worn as a sleeveless one
+    over flat, filled arms (issue 3: dresscode_049805). The photo shows each sleeve's inner edge."""
+    h, w = 1024, 768
+    outline = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(outline, [np.array([[300, 100], [468, 100], [600, 150], [660, 820], [560, 820], [560, 880],
+                                     [208, 880], [208, 820], [108, 820], [168, 150]])], 1)  # fmt: skip
+    shirt = outline.astype(bool)
+    image = np.full((h, w, 3), 250, np.uint8)
+    image[shirt] = (205, 120, 140)
+    # The sleeves' inner edges: a shadowed seam line down each side of the body.
+    for x in (208, 560):
+        image[330:820, x - 2 : x + 2] = (150, 80, 100)
+    g = analyze_garment(image, "upper")
+    assert set(g.sleeves) == {"left", "right"}
+    assert abs(g.keypoints["left_armpit"][0] - 560) < 30 and abs(g.keypoints["right_armpit"][0] - 208) < 30
+    for side in ("left", "right"):
+        assert g.keypoints[f"{side}_cuff"][1] > 650, side
+
+
 def _studio_photo(shape: np.ndarray, colour: np.ndarray) -> np.ndarray:
     """A cut-out product photo: the garment on a digitally flat backdrop (every pixel 246), saved as JPEG."""
     image = np.full(shape.shape + (3,), 246, np.uint8)

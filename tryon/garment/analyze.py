@@ -55,12 +55,12 @@ def analyze_garment(image: np.ndarray, category: str) -> GarmentAnalysis:
     # Sample colours from inside the outline only: the edge pixels are mixed with the background
     # and would draw a light halo around the garment.
     inner = M.erode(mask, max(1, int(0.003 * max(mask.shape))))
-    image = bleed_edges(image, mask)
+    photo, image = image, bleed_edges(image, mask)
     if category == "lower":
         kps, has_legs = _lower_keypoints(mask)
         return GarmentAnalysis(image=image, mask=M.feather(inner, 0.8), category=category, keypoints=kps,
                                has_legs=has_legs)  # fmt: skip
-    kps, sleeves, half_widths = _upper_keypoints(mask)
+    kps, sleeves, half_widths = _upper_keypoints(mask, photo)
     if category == "upper":
         # (After the key points: sleeves hanging against a bodysuit are found on its whole outline.)
         mask, waist = _cut_bodysuit(mask)
@@ -194,7 +194,7 @@ def _segment_around(row: np.ndarray, x: int) -> tuple[int, int] | None:
     return left, right
 
 
-def _upper_keypoints(mask: np.ndarray):
+def _upper_keypoints(mask: np.ndarray, image: np.ndarray | None = None):
     h, w = mask.shape
     ys = np.nonzero(mask.any(axis=1))[0]
     top, bottom = int(ys[0]), int(ys[-1])
@@ -229,6 +229,8 @@ def _upper_keypoints(mask: np.ndarray):
         sleeves_found = True
     else:
         hanging = _hanging_sleeve_edges(mask, cx, top, bottom, left_ext, right_ext)
+        if hanging is None and image is not None:
+            hanging = _fused_sleeve_edges(image, mask, cx, top, bottom, left_ext, right_ext)
         if hanging is not None:
             xl, xr = hanging
             body_w = xr - xl
@@ -358,6 +360,43 @@ def _hanging_sleeve_edges(mask, cx: int, top: int, bottom: int, left_ext, right_
     if not half:
         return None  # no sign of sleeves: a sleeveless top with wide shoulders, or sleeves fused in the mask
     return cx - half.get(-1, half.get(1)), cx + half.get(1, half.get(-1))
+
+
+def _fused_sleeve_edges(image: np.ndarray, mask: np.ndarray, cx: int, top: int, bottom: int, left_ext, right_ext):
+    """The body's side columns (xl, xr) of a top whose sleeves hang against the body, or None.
+
+    When no gap separates a hanging sleeve from the body (a sweatshirt photographed with its arms
+    down), the outline cannot tell them apart; the photo can: the sleeve's inner edge is a line running
+    down the garment, found in the same column on most rows and mirrored on the other side.
+    """
+    gh = bottom - top + 1
+    mid = [right_ext[y] - left_ext[y] for y in range(top + int(0.35 * gh), top + int(0.65 * gh))]
+    full = float(np.median(mid)) if mid else 0.0
+    collar = right_ext[top + int(0.12 * gh)] - left_ext[top + int(0.12 * gh)]
+    if full <= 20 or collar < 0.65 * full:
+        return None  # a sleeveless top still has its armholes below the collar (sloped shoulders are wider)
+    y0, y1 = top + int(0.35 * gh), top + int(0.8 * gh)
+    light = cv2.GaussianBlur(cv2.cvtColor(np.ascontiguousarray(image[y0:y1]), cv2.COLOR_RGB2LAB)[..., 0], (0, 0), 1.5)
+    across = np.abs(cv2.Sobel(light.astype(np.float32), cv2.CV_32F, 1, 0, ksize=3))
+    inside = M.erode(mask[y0:y1], 4)
+    if inside.sum() < 100:
+        return None
+    strong = (across > max(6.0, float(np.percentile(across[inside], 90)))) & inside
+    profile = strong.mean(axis=0)  # the share of rows where each column has an edge
+    found = {}
+    for side in (-1, 1):
+        ds = np.arange(int(0.2 * full), int(0.45 * full) + 1)
+        xs = np.clip(cx + side * ds, 0, mask.shape[1] - 1)
+        p = np.array([profile[max(0, x - 3) : x + 4].max() for x in xs])
+        k = int(np.argmax(p))
+        if p[k] >= SLEEVE_EDGE_SHARE and p[k] >= 3 * float(np.median(p)) and 0.25 * full <= ds[k] <= 0.42 * full:
+            found[side] = int(ds[k])
+    if len(found) < 2 or abs(found[-1] - found[1]) > 0.04 * full:
+        return None  # one line only, or two that do not mirror each other: a print, a fold
+    return cx - found[-1], cx + found[1]
+
+
+SLEEVE_EDGE_SHARE = 0.35  # a sleeve's inner edge shows on at least this share of the rows
 
 
 def _drop_inside_back(image: np.ndarray, mask: np.ndarray, kps: dict[str, np.ndarray]):
