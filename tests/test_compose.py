@@ -419,3 +419,35 @@ def test_a_new_top_opens_at_the_neck_even_over_an_old_high_collar():
     # Below the opening the new top covers the old one.
     chest = (rows > SHOULDER_Y + 0.1 * S) & (rows < SHOULDER_Y + 0.3 * S) & (np.abs(cols - W / 2) < 0.3 * S)
     assert (np.linalg.norm(out[chest] - RED, axis=1) < 40).mean() > 0.95
+
+
+def test_a_filled_arm_is_shaded_round_not_a_flat_strip():
+    """An arm under an old long sleeve, bared by a sleeveless top and with no bare stretch in the photo
+    to copy, was filled in one flat tone: a strip pasted on (issue 3: viton256_000066, long sleeves
+    replaced). Seen from the front a limb darkens towards its sides."""
+    from dataclasses import replace
+
+    body = synthetic_body()
+    sk = body.skeleton
+    f = lambda m: m.astype(np.float32)  # noqa: E731
+    arms = np.zeros(body.size, bool)
+    for side in ("left", "right"):
+        arms |= M.band(body.size, [sk[f"{side}_shoulder"], sk[f"{side}_elbow"], sk[f"{side}_wrist"]], 0.2 * S)
+    arms &= (body.skin > 0.5) & (np.arange(H)[:, None] > 250)  # long sleeves: no bare arm below the shoulder
+    worn = replace(body, skin=f((body.skin > 0.5) & ~arms), upper_clothes=f((body.upper_clothes > 0.5) | arms))
+    out = compose(person_photo(worn), worn, wide_top(sleeveless=True), "upper").image.astype(np.float32)
+    ratios = []
+    for side in ("left", "right"):
+        a, b = sk[f"{side}_shoulder"], sk[f"{side}_elbow"]
+        axis = (b - a) / np.linalg.norm(b - a)
+        normal = np.array([-axis[1], axis[0]])
+        for t in (0.4, 0.5, 0.6, 0.7):
+            centre = a + (b - a) * t
+
+            def brightness(u: float, centre=centre, normal=normal) -> float:
+                p = centre + normal * u * 0.14 * S * 1.1  # (u: the offset across the arm, -1 .. 1)
+                return float(out[int(round(p[1])), int(round(p[0]))].mean())
+
+            assert abs(brightness(0.0) - SKIN.mean()) < 30  # skin, continued from the skin around
+            ratios.append((brightness(-0.75) + brightness(0.75)) / 2 / brightness(0.0))
+    assert np.mean(ratios) < 0.93

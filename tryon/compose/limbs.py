@@ -131,6 +131,19 @@ def inside_new_bottoms(body: BodyAnalysis, alpha: np.ndarray, radii: dict[str, f
     return hidden
 
 
+def _shade_round(out: np.ndarray, ys: np.ndarray, xs: np.ndarray, u: np.ndarray, soft_edge: float) -> None:
+    """Shade filled limb pixels (in place) as a lit cylinder: `u` is the offset across the limb (-1..1).
+
+    A fill continued from the skin around is one flat tone; an arm drawn that way reads as a strip
+    pasted on. Seen from the front, a limb's surface turns away towards its sides and darkens.
+    """
+    shade = LIMB_AMBIENT + (1 - LIMB_AMBIENT) * np.sqrt(np.clip(1 - u * u, 0.0, 1.0))
+    out[ys, xs] *= shade[:, None]
+
+
+LIMB_AMBIENT = 0.78  # a limb's brightness at its outline relative to its middle (soft studio light)
+
+
 def _limb_lines(body: BodyAnalysis, category: str, radii: dict[str, float]):
     """Each limb's centre line and half-widths at its points (as `body_shape` draws them)."""
     sk, S = body.skeleton, body.skeleton.shoulder_width
@@ -180,12 +193,14 @@ def extrude_limbs(out: np.ndarray, body: BodyAnalysis, fill: np.ndarray, bare: n
         target = fill & band
         if target.sum() < 30:
             continue
+        ty, tx = np.nonzero(target)
+        t_fill, u_fill = _along(np.stack([tx, ty], 1).astype(float), line, widths)
         seen = bare & band
         if seen.sum() < 30:
+            # Nothing of this limb bare in the photo: it is at least round, darker towards its sides.
+            _shade_round(out, ty, tx, u_fill, soft_edge)
             continue
-        ty, tx = np.nonzero(target)
         sy, sx = np.nonzero(seen)
-        t_fill, u_fill = _along(np.stack([tx, ty], 1).astype(float), line, widths)
         t_seen, u_seen = _along(np.stack([sx, sy], 1).astype(float), line, widths)
         # The bare stretch nearest (along the limb) to the filled one: a short slice of it, a little
         # into it (right at the old garment's edge the skin is in its shadow).
@@ -200,6 +215,7 @@ def extrude_limbs(out: np.ndarray, body: BodyAnalysis, fill: np.ndarray, bare: n
                 if candidate.sum() > near.sum():
                     near = candidate
         if near.sum() < 20:
+            _shade_round(out, ty, tx, u_fill, soft_edge)
             continue
         # Its profile across the limb (mean colour per band of relative offset).
         idx = np.clip(((u_seen[near] + 1) / 2 * bins).astype(int), 0, bins - 1)
