@@ -103,27 +103,30 @@ def test_white_tee_with_print_on_cream_backdrop():
     assert kps["left_armpit"][0] - kps["right_armpit"][0] > 0.3 * w  # not collapsed onto the print
 
 
-def test_inside_back_seen_through_the_neck_is_not_garment():
-    """Ghost-mannequin photos show the inside of the back, in shadow and with a label, above the front
-    neckline; pasted on a person it was a dark patch under the chin (failure mode 4 of issue 3)."""
-    item = get_item("tee-navy-solid")
-    rendered = render_garment(item.design)
+def _with_inside_back(rendered, collar: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A rendered top photographed on a ghost mannequin: its neck opening, column by column down to the
+    front neckline, becomes the back (a collar band in the fabric's colour on top, then the inside,
+    left for the caller to paint). Returns the photo, the inside's mask and the fabric's colour."""
     truth = rendered.keypoints
-    image = rendered.image.copy()
-    mask = rendered.mask.copy()
+    image, mask = rendered.image.copy(), rendered.mask
     xr, xl = int(truth["neck_right"][0]), int(truth["neck_left"][0])
     corner_y = int(min(truth["neck_right"][1], truth["neck_left"][1]))
     fabric = np.median(image[mask], axis=0)
-    collar = 10
-    # The neck opening, column by column down to the front neckline, becomes the back: a collar band in
-    # the fabric's colour on top, then the inside in shadow, with a light label.
     inside = np.zeros_like(mask)
     for x in range(xr + 3, xl - 2):
         front_top = int(np.argmax(mask[:, x]))
         image[corner_y : corner_y + collar, x] = fabric
         inside[corner_y + collar : front_top, x] = True
-        mask[corner_y:front_top, x] = True
-    image[inside] = (fabric * 0.45).astype(np.uint8)
+    return image, inside, fabric
+
+
+def test_inside_back_seen_through_the_neck_is_not_garment():
+    """Ghost-mannequin photos show the inside of the back, in shadow and with a label, above the front
+    neckline; pasted on a person it was a dark patch under the chin (failure mode 4 of issue 3)."""
+    rendered = render_garment(get_item("tee-navy-solid").design)
+    truth = rendered.keypoints
+    image, inside, fabric = _with_inside_back(rendered, collar=10)
+    image[inside] = (fabric * 0.45).astype(np.uint8)  # in shadow, with a light label
     ys, xs = np.nonzero(inside)
     cy, cx = int(ys.min()) + 6, int(xs.mean())
     image[cy : cy + 14, cx - 20 : cx + 20] = (235, 235, 230)  # the label
@@ -146,19 +149,9 @@ def test_the_whole_inside_of_a_deep_v_is_dropped_not_only_its_shadowed_top(colla
     from dataclasses import replace
 
     rendered = render_garment(replace(get_item("tee-navy-solid").design, neckline=0.8))
-    truth = rendered.keypoints
-    image, mask = rendered.image.copy(), rendered.mask.copy()
-    xr, xl = int(truth["neck_right"][0]), int(truth["neck_left"][0])
-    corner_y = int(min(truth["neck_right"][1], truth["neck_left"][1]))
-    fabric = np.median(image[mask], axis=0)
-    inside = np.zeros_like(mask)
-    for x in range(xr + 3, xl - 2):
-        front_top = int(np.argmax(mask[:, x]))
-        image[corner_y : corner_y + collar, x] = fabric
-        inside[corner_y + collar : front_top, x] = True
-        mask[corner_y:front_top, x] = True
+    image, inside, fabric = _with_inside_back(rendered, collar)
     ys, _ = np.nonzero(inside)
-    lit = inside & (np.arange(mask.shape[0])[:, None] > ys.min() + 0.35 * (ys.max() - ys.min()))
+    lit = inside & (np.arange(image.shape[0])[:, None] > ys.min() + 0.35 * (ys.max() - ys.min()))
     image[inside & ~lit] = (fabric * 0.55).astype(np.uint8)
     image[lit] = (fabric * 0.68).astype(np.uint8)  # the same lining, lit: not much darker than the front
     assert lit.sum() > 1500, "the rendered V needs a deep opening for this test"

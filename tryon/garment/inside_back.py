@@ -1,0 +1,110 @@
+"""The inside of a top's back seen through its neck opening in a product photo.
+
+Product photos on a ghost mannequin show the inside of the garment's back above the front
+neckline, in shadow (and with a label). Worn, that is where the neck is; pasted on a person it reads
+as a dark patch under the chin. It is found and cut out of the garment's mask.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from tryon import masks as M
+
+
+def drop_inside_back(image: np.ndarray, mask: np.ndarray, kps: dict[str, np.ndarray]):
+    """Remove the inside of the back (and its label) seen through the neck opening.
+
+    Product photos on a ghost mannequin show the inside of the garment's back above the front
+    neckline, in shadow. Worn, that is where the neck is; pasted on a person it reads as a dark
+    patch (with a label) under the chin. It is found as a large region, between the collar's
+    corners, much darker than the garment's main fabric but of its hue, that starts just under
+    the back collar. Everything above its lowest row, column by column, is dropped, and the front of the
+    neckline (`neck_front`) moves down to where the front begins.
+    """
+    # The zone: around the centre, as wide as a neck opening can be (the collar's corners are not
+    # reliable here: the back collar makes the top edge almost flat).
+    cx = int(kps["neck_front"][0])
+    half = int(max(abs(kps["neck_left"][0] - kps["neck_right"][0]) / 2,
+                   0.3 * (kps["left_shoulder"][0] - kps["right_shoulder"][0])))  # fmt: skip
+    xr, xl = max(0, cx - half), min(mask.shape[1] - 1, cx + half)
+    if xl - xr < 6:
+        return mask, kps
+    cols_top = mask[:, xr : xl + 1].any(axis=0)
+    if not cols_top.any():
+        return mask, kps
+    top = int(np.argmax(mask[:, xr : xl + 1].any(axis=1)))
+    depth = int(0.9 * (xl - xr))
+    y1 = min(mask.shape[0], top + depth)
+    box = (slice(top, y1), slice(xr, xl + 1))  # the work is done in the zone's box
+    zone = mask[box]
+    # The garment's main fabric: its median colour (a print's colours are the minority).
+    step = max(1, int(np.sqrt(mask.size / 4000)))
+    sample = image[::step, ::step][mask[::step, ::step]]
+    if len(sample) < 20 or zone.sum() < 20:
+        return mask, kps
+    fabric = np.median(cv2.cvtColor(sample[None], cv2.COLOR_RGB2LAB)[0].astype(np.float32), axis=0)
+    lab = cv2.cvtColor(np.ascontiguousarray(image[box]), cv2.COLOR_RGB2LAB).astype(np.float32)
+    # The inside is the same fabric in shadow: darker, and with the fabric's hue or greyer (a shadow
+    # desaturates), not another colour (a print's dark flowers on a white tee are not the inside).
+    ab = lab[..., 1:] - 128.0
+    ref = fabric[1:] - 128.0
+    along = np.clip((ab @ ref) / max(float(ref @ ref), 1.0), 0.0, 1.0)
+    off_hue = np.linalg.norm(ab - along[..., None] * ref, axis=-1)
+    dark = zone & (lab[..., 0] < fabric[0] - 22) & (off_hue < 14)
+    dark = M.open_(dark, max(1, (xl - xr) // 40))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(dark.astype(np.uint8), connectivity=8)
+    inside = np.zeros(mask.shape, bool)
+    for i in range(1, n):
+        x, y, bw, bh, area = stats[i]
+        # Large, wide, starting under the back collar (lower under a shirt's collar band) and ending above
+        # the zone's bottom (a print's dark spot, or a dark front below a light collar, is not all of these).
+        if area >= 0.06 * zone.sum() and bw >= 0.3 * (xl - xr) and y <= 0.3 * depth and y + bh < y1 - top - 1:
+            inside[box] |= labels == i
+    if not inside.any():
+        return mask, kps
+    # Grown in a box a little wider: a wide scoop's inside reaches past the zone, and a sliver of it left
+    # beside the opening would be a dark line down the neckline's sides.
+    pad = max(2, (xl - xr) // 8)
+    wide = (box[0], slice(max(0, xr - pad), min(mask.shape[1], xl + 1 + pad)))
+    lab_wide = cv2.cvtColor(np.ascontiguousarray(image[wide]), cv2.COLOR_RGB2LAB).astype(np.float32)
+    inside[wide] = _grow_inside(lab_wide, mask[wide], inside[wide], depth)
+    cols = np.nonzero(inside.any(axis=0))[0]
+    lowest = inside.shape[0] - 1 - np.argmax(inside[::-1, cols], axis=0)
+    out = mask.copy()
+    for x, y_low in zip(cols, lowest, strict=True):
+        out[: y_low + 1, x] = False
+    out = M.open_(out, 2)
+    kps = dict(kps)
+    below = np.nonzero(out[:, cx])[0]
+    below = below[below > top]
+    if len(below):
+        kps["neck_front"] = np.array([cx, float(below[0])])
+    # The collar's corners: where the opening ends on either side.
+    for name, x in (("neck_right", int(cols[0]) - 1), ("neck_left", int(cols[-1]) + 1)):
+        rows = np.nonzero(out[:, x])[0] if 0 <= x < out.shape[1] else []
+        if len(rows):
+            kps[name] = np.array([float(x), float(rows[0])])
+    return out, kps
+
+
+def _grow_inside(lab: np.ndarray, zone: np.ndarray, seed: np.ndarray, depth: int) -> np.ndarray:
+    """The whole inside of the back, grown from its darkest part (all in the zone's box).
+
+    In a deep V the inside is lit unevenly: only its upper part, under the back collar, is dark
+    enough to be found; below it the same smooth lining continues down to the V's point. It is
+    taken in as far as it keeps the seed's colour, unless that leaks out of the zone's bottom
+    (then the front has the inside's colour and the seed alone is safer).
+    """
+    ref = np.median(lab[seed], axis=0)
+    near = zone & (np.linalg.norm(lab - ref, axis=-1) < INSIDE_TOLERANCE)
+    near = M.open_(near, 2)
+    grown = M.components_touching(near, seed) | seed
+    rows = np.nonzero(grown.any(axis=1))[0]
+    if rows[-1] >= min(depth, zone.shape[0]) - 2 or grown.sum() > 0.45 * zone.sum():
+        return seed
+    return M.fill_holes(grown)
+
+
+INSIDE_TOLERANCE = 16.0  # Lab distance to the seed's median colour that is still the inside
