@@ -111,6 +111,12 @@ def continue_from(image: np.ndarray, source: np.ndarray, region: np.ndarray, sof
     if fallback is None:
         fallback = col.sum(axis=(0, 1)) / max(float(src.sum()), 1.0)
     filled[~have] = fallback
-    up = cv2.resize(filled.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
+    # Pixels filled at different levels meet in steps, which the enlargement turns into light and dark
+    # blocks across a wide fill: smoothed first (the fill carries no detail at this scale anyway).
+    filled = cv2.GaussianBlur(filled.astype(np.float32), (0, 0), FILL_SMOOTH)
+    up = cv2.resize(filled, (w, h), interpolation=cv2.INTER_LINEAR)
     soft = M.feather(region, soft_edge)[..., None]
     return image * (1 - soft) + up * soft
+
+
+FILL_SMOOTH = 1.5  # the fill's smoothing, in pixels of its quarter-size working copy
