@@ -131,7 +131,7 @@ def inside_new_bottoms(body: BodyAnalysis, alpha: np.ndarray, radii: dict[str, f
     return hidden
 
 
-def _shade_round(out: np.ndarray, ys: np.ndarray, xs: np.ndarray, u: np.ndarray, soft_edge: float) -> None:
+def _shade_round(out: np.ndarray, ys: np.ndarray, xs: np.ndarray, u: np.ndarray) -> None:
     """Shade filled limb pixels (in place) as a lit cylinder: `u` is the offset across the limb (-1..1).
 
     A fill continued from the skin around is one flat tone; an arm drawn that way reads as a strip
@@ -198,7 +198,7 @@ def extrude_limbs(out: np.ndarray, body: BodyAnalysis, fill: np.ndarray, bare: n
         seen = bare & band
         if seen.sum() < 30:
             # Nothing of this limb bare in the photo: it is at least round, darker towards its sides.
-            _shade_round(out, ty, tx, u_fill, soft_edge)
+            _shade_round(out, ty, tx, u_fill)
             continue
         sy, sx = np.nonzero(seen)
         t_seen, u_seen = _along(np.stack([sx, sy], 1).astype(float), line, widths)
@@ -215,7 +215,7 @@ def extrude_limbs(out: np.ndarray, body: BodyAnalysis, fill: np.ndarray, bare: n
                 if candidate.sum() > near.sum():
                     near = candidate
         if near.sum() < 20:
-            _shade_round(out, ty, tx, u_fill, soft_edge)
+            _shade_round(out, ty, tx, u_fill)
             continue
         # Its profile across the limb (mean colour per band of relative offset).
         idx = np.clip(((u_seen[near] + 1) / 2 * bins).astype(int), 0, bins - 1)

@@ -76,7 +76,7 @@ def analyze_garment(image: np.ndarray, category: str) -> GarmentAnalysis:
                 kps[f"{side}_hem"] = np.array([x, waist["y"]], np.float64)
     mask, kps = drop_inside_back(image, mask, kps)
     # A brand label left inside the back (the inside was not in shadow, or not found) is painted over.
-    image, _ = remove_label(image, mask, kps["neck_front"][0])
+    image = remove_label(image, mask, kps["neck_front"][0])
     inner = M.erode(mask, max(1, int(0.003 * max(mask.shape))))
     return GarmentAnalysis(image=image, mask=M.feather(inner, 0.8), category=category, keypoints=kps,
                            sleeves=sleeves, sleeve_half_widths=half_widths,
@@ -197,7 +197,7 @@ def _segment_around(row: np.ndarray, x: int) -> tuple[int, int] | None:
     return left, right
 
 
-def _upper_keypoints(mask: np.ndarray, image: np.ndarray | None = None):
+def _upper_keypoints(mask: np.ndarray, photo: np.ndarray):
     h, w = mask.shape
     ys = np.nonzero(mask.any(axis=1))[0]
     top, bottom = int(ys[0]), int(ys[-1])
@@ -232,8 +232,8 @@ def _upper_keypoints(mask: np.ndarray, image: np.ndarray | None = None):
         sleeves_found = True
     else:
         hanging = _hanging_sleeve_edges(mask, cx, top, bottom, left_ext, right_ext)
-        if hanging is None and image is not None:
-            hanging = _fused_sleeve_edges(image, mask, cx, top, bottom, left_ext, right_ext)
+        if hanging is None:
+            hanging = _fused_sleeve_edges(photo, mask, cx, top, bottom, left_ext, right_ext)
         if hanging is not None:
             xl, xr = hanging
             body_w = xr - xl

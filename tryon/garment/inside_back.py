@@ -14,13 +14,11 @@ from tryon import masks as M
 
 
 def drop_inside_back(image: np.ndarray, mask: np.ndarray, kps: dict[str, np.ndarray]):
-    """Remove the inside of the back (and its label) seen through the neck opening.
+    """Cut the inside of the back (see the module) out of the mask: (mask, key points).
 
-    Product photos on a ghost mannequin show the inside of the garment's back above the front
-    neckline, in shadow. Worn, that is where the neck is; pasted on a person it reads as a dark
-    patch (with a label) under the chin. It is found as a large region, between the collar's
-    corners, much darker than the garment's main fabric but of its hue, that starts just under
-    the back collar. Everything above its lowest row, column by column, is dropped, and the front of the
+    It is found as a large region, between the collar's corners, much darker than the garment's main
+    fabric but of its hue, that starts under the back collar, then grown to where the same lining
+    continues. Everything above its lowest row, column by column, is dropped, and the front of the
     neckline (`neck_front`) moves down to where the front begins.
     """
     # The zone: around the centre, as wide as a neck opening can be (the collar's corners are not
@@ -38,6 +36,10 @@ def drop_inside_back(image: np.ndarray, mask: np.ndarray, kps: dict[str, np.ndar
     depth = int(0.9 * (xl - xr))
     y1 = min(mask.shape[0], top + depth)
     box = (slice(top, y1), slice(xr, xl + 1))  # the work is done in the zone's box
+    # (The inside is grown in a box a little wider: a wide scoop's inside reaches past the zone, and a
+    # sliver of it left beside the opening would be a dark line down the neckline's sides.)
+    pad = max(2, (xl - xr) // 8)
+    wide = (box[0], slice(max(0, xr - pad), min(mask.shape[1], xl + 1 + pad)))
     zone = mask[box]
     # The garment's main fabric: its median colour (a print's colours are the minority).
     step = max(1, int(np.sqrt(mask.size / 4000)))
@@ -45,7 +47,8 @@ def drop_inside_back(image: np.ndarray, mask: np.ndarray, kps: dict[str, np.ndar
     if len(sample) < 20 or zone.sum() < 20:
         return mask, kps
     fabric = np.median(cv2.cvtColor(sample[None], cv2.COLOR_RGB2LAB)[0].astype(np.float32), axis=0)
-    lab = cv2.cvtColor(np.ascontiguousarray(image[box]), cv2.COLOR_RGB2LAB).astype(np.float32)
+    lab_wide = cv2.cvtColor(np.ascontiguousarray(image[wide]), cv2.COLOR_RGB2LAB).astype(np.float32)
+    lab = lab_wide[:, xr - wide[1].start : xl + 1 - wide[1].start]
     # The inside is the same fabric in shadow: darker, and with the fabric's hue or greyer (a shadow
     # desaturates), not another colour (a print's dark flowers on a white tee are not the inside).
     ab = lab[..., 1:] - 128.0
@@ -64,11 +67,6 @@ def drop_inside_back(image: np.ndarray, mask: np.ndarray, kps: dict[str, np.ndar
             inside[box] |= labels == i
     if not inside.any():
         return mask, kps
-    # Grown in a box a little wider: a wide scoop's inside reaches past the zone, and a sliver of it left
-    # beside the opening would be a dark line down the neckline's sides.
-    pad = max(2, (xl - xr) // 8)
-    wide = (box[0], slice(max(0, xr - pad), min(mask.shape[1], xl + 1 + pad)))
-    lab_wide = cv2.cvtColor(np.ascontiguousarray(image[wide]), cv2.COLOR_RGB2LAB).astype(np.float32)
     inside[wide] = _grow_inside(lab_wide, mask[wide], inside[wide], depth)
     cols = np.nonzero(inside.any(axis=0))[0]
     lowest = inside.shape[0] - 1 - np.argmax(inside[::-1, cols], axis=0)

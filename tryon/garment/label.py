@@ -13,14 +13,14 @@ import numpy as np
 from tryon import masks as M
 
 
-def remove_label(image: np.ndarray, mask: np.ndarray, centre_x: float) -> tuple[np.ndarray, np.ndarray | None]:
-    """Paint over the label near the top of the garment: (new image, the label's mask or None).
+def remove_label(image: np.ndarray, mask: np.ndarray, centre_x: float) -> np.ndarray:
+    """The photo with the label near the top of the garment painted over (unchanged without one).
 
     `mask` is the garment's (bool), `centre_x` the garment's centre line.
     """
     found = find_label(image, mask, centre_x)
     if found is None:
-        return image, None
+        return image
     # The fabric around it (on the garment only: above a label there may be the neck opening).
     y0, y1, x0, x1 = _bounds(found)
     pad = max(2, (x1 - x0) // 4)
@@ -28,12 +28,12 @@ def remove_label(image: np.ndarray, mask: np.ndarray, centre_x: float) -> tuple[
     hole = M.dilate(found[win], 2)
     ring = M.dilate(hole, pad) & ~hole & mask[win]
     if ring.sum() < 10:
-        return image, None
+        return image
     out = image.copy()
     fabric = np.median(image[win][ring], axis=0)
     soft = M.feather(hole, 1.5)[..., None]
     out[win] = np.clip(image[win] * (1 - soft) + fabric * soft + 0.5, 0, 255).astype(np.uint8)
-    return out, found
+    return out
 
 
 def find_label(image: np.ndarray, mask: np.ndarray, centre_x: float) -> np.ndarray | None:
