@@ -472,3 +472,98 @@ def test_a_wide_fill_is_smooth_not_blocky():
     assert steps[inner[:-1, :-1]].max() < 3.0
     # Still the colours around: between the patches' colours, not a flat fallback.
     assert out[inner].std(axis=0).max() > 3.0
+
+
+def camisole_wearer(rim: int = 0):
+    """A synthetic wearer of a camisole cut straight across the chest at row 400, and a new top cut lower
+    still (rows 470 on): (worn body, photo, new top). With `rim`, the parsing's soft outline reaches
+    `rim` px above the camisole's edge at probability 0.3, over pixels still tinted with its colour."""
+    from dataclasses import replace
+
+    body = synthetic_body()
+    rows = np.arange(H)[:, None]
+    f = lambda m: m.astype(np.float32)  # noqa: E731
+    torso = (body.upper_clothes > 0.5) | ((body.skin > 0.5) & (rows > SHOULDER_Y) & (rows < 620))
+    torso &= ~M.dilate(body.skin > 0.5, 0) | (body.upper_clothes > 0.5)
+    camisole = (body.upper_clothes > 0.5) & (rows >= 400)
+    outline = (body.upper_clothes > 0.5) & (rows >= 400 - rim) & (rows < 400)
+    upper = f(camisole) + 0.3 * f(outline)
+    worn = replace(body, upper_clothes=upper, skin=f(((body.skin > 0.5) | (body.upper_clothes > 0.5)) & ~camisole))
+    photo = person_photo(worn).astype(np.float32)
+    photo[outline] = (SKIN + TOP) / 2
+    alpha = (camisole & (rows >= 470)).astype(np.float32)
+    top = WarpedGarment(colour=np.broadcast_to(RED, (H, W, 3)).astype(np.float32), alpha=alpha, parts={"torso": alpha})
+    return worn, photo.astype(np.uint8), top
+
+
+def test_the_old_tops_soft_outline_is_filled_not_left_as_a_line():
+    """The parsing's outline is soft: the mixed pixels just past its 0.5 line, tinted with the old top's
+    colour, stayed as a thin line along the old neckline inside the filled skin (issue 3:
+    vitonhd_01992, an orange V-neck's outline across the new scoop's opening)."""
+    worn, photo, top = camisole_wearer(rim=5)
+    out = compose(photo, worn, top, "upper").image.astype(np.float32)
+    rows, cols = np.arange(H)[:, None], np.arange(W)[None, :]
+    line = (rows >= 395) & (rows < 400) & (np.abs(cols - W / 2) < 0.4 * S)
+    assert np.abs(out[line] - SKIN).max(axis=1).max() < 12
+
+
+def test_a_filled_chest_meets_the_skin_above_it_without_a_step():
+    """The filled skin takes the broad light the old top had: a camisole darker along its edge darkened
+    the fill right at its seam with the bare chest, a straight step across it (issue 3: viton256_014834,
+    the chest under a lace camisole). At the seam the fill is the skin's own tone."""
+    worn, photo, top = camisole_wearer()
+    rows, cols = np.arange(H)[:, None], np.arange(W)[None, :]
+    photo = photo.astype(np.float32)
+    photo[worn.upper_clothes > 0.5] = 200  # a light grey camisole, in shadow along its top
+    photo[(worn.upper_clothes > 0.5) & (rows < 440)] *= 0.85
+    out = compose(photo.astype(np.uint8), worn, top, "upper").image.astype(np.float32)
+    middle = np.abs(cols - W / 2) < 0.3 * S
+    above = out[(rows >= 392) & (rows < 398) & middle].mean(axis=0)
+    below = out[(rows >= 402) & (rows < 408) & middle].mean(axis=0)
+    assert np.abs(above - below).max() < 4
+
+
+def test_a_sliver_of_skin_between_the_new_top_and_a_covered_strap_is_covered():
+    """Where the new top is stretched over the old top's strap at the shoulder, a sliver of bare skin
+    left between them showed as a light line down the shoulder (issue 3: vitonhd_01992, a scoop tee
+    over a V-neck tank)."""
+    from dataclasses import replace
+
+    body = synthetic_body()
+    rows, cols = np.arange(H)[:, None], np.arange(W)[None, :]
+    f = lambda m: m.astype(np.float32)  # noqa: E731
+    # The old top: a tank whose straps are the outer shoulders; inside them the chest is bare.
+    strap = (np.abs(cols - W / 2) > 0.45 * S) & (body.person > 0.5) & (rows < 620) & (body.face < 0.5)
+    strap &= (body.upper_clothes > 0.5) | ((body.skin > 0.5) & (rows < SHOULDER_Y + 0.2 * S))
+    strap &= ~M.band(body.size, [body.skeleton["left_elbow"], body.skeleton["left_wrist"]], 0.2 * S)
+    strap &= ~M.band(body.size, [body.skeleton["right_elbow"], body.skeleton["right_wrist"]], 0.2 * S)
+    worn = replace(body, upper_clothes=f(strap), skin=f(((body.skin > 0.5) | (body.upper_clothes > 0.5)) & ~strap))
+    photo = person_photo(worn)
+    # The new top stops 3 px short of the straps, over bare skin.
+    torso = ((worn.person > 0.5) & (np.abs(cols - W / 2) < 0.45 * S - 3) & (rows > SHOULDER_Y - 0.3 * S)
+             & (rows < 620) & (worn.face < 0.5))  # fmt: skip
+    sleeve = np.zeros((H, W), np.float32)
+    top = WarpedGarment(colour=np.broadcast_to(RED, (H, W, 3)).astype(np.float32), alpha=f(torso),
+                        parts={"torso": f(torso), "left_sleeve": sleeve})  # fmt: skip
+    out = compose(photo, worn, top, "upper").image.astype(np.float32)
+    sliver = (
+        (np.abs(np.abs(cols - W / 2) - (0.45 * S - 1.5)) < 1.5) & (rows > SHOULDER_Y) & (rows < SHOULDER_Y + 0.3 * S)
+    )
+    red = np.linalg.norm(out - RED, axis=2) < 60
+    assert sliver.sum() > 100
+    assert red[sliver].mean() > 0.9
+
+
+def test_a_fill_takes_only_its_sources_colours_not_their_neighbours():
+    """The fill works on a quarter-size copy: a cell holding a few source pixels took the mean of all its
+    pixels, so the old garment's dark rim beside the skin tinted the whole fill (issue 3)."""
+    from tryon.compose.fill import continue_from
+
+    image = np.zeros((200, 200, 3), np.float32)
+    image[:, :103] = SKIN  # the source: skin on the left, up to column 102 (not on the working grid)
+    image[:, 103:105] = TOP  # the old garment's rim, part of the region
+    source = np.zeros((200, 200), bool)
+    source[:, :103] = True
+    region = ~source
+    out = continue_from(image.copy(), source, region, 1.0)
+    assert np.abs(out[20:-20, 108:160] - SKIN).max() < 2

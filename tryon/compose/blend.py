@@ -103,7 +103,12 @@ def _compose_box(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, 
     uncovered = M.components_touching(uncovered, M.open_(uncovered, 1))
     # Grow into the old garment's anti-aliased rim, or its outline stays as a faint halo; and under the
     # new garment's feathered edge, which would otherwise blend with the old garment (a thin line of it).
-    uncovered = M.dilate(uncovered, max(1, int(S / 100))) & (alpha < 0.98) & (protect < 0.5)
+    # (The parsing's soft outline reaches a little past its 0.5 line: the mixed pixels there, still
+    # tinted with the old colour, would stay as a thin line of it along the old neckline.)
+    rim = M.dilate(uncovered, max(1, int(S / 100)))
+    # (Only towards skin: elsewhere a low probability is as often hair over a shoulder.)
+    rim |= M.dilate(uncovered, max(2, int(S / 40))) & (_old_garment(body, category) > OLD_RIM) & (body.skin > 0.3)
+    uncovered = rim & (alpha < 0.98) & (protect < 0.5)
     # The old garment's shadow and anti-aliased outline on the backdrop next to it go too, or its
     # shape stays as a ghost beside the new one.
     if uncovered.any():
@@ -115,15 +120,7 @@ def _compose_box(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, 
         shape = body_shape(body, category, radii)
         if category == "lower":
             shape &= ~inside_new_bottoms(body, alpha, radii)
-        base = fill_uncovered(base, body, uncovered, category, radii, shape)
-        # The filled skin takes the broad light the old garment had there (a lit side, a shadowed
-        # one), not its folds: without it an arm drawn where a sleeve was is a flat strip.
-        skin_fill = uncovered & shape
-        win = M.bounding_window(skin_fill, reach=int(0.1 * S))
-        if win is not None:
-            broad = cv2.GaussianBlur(shading[win], (0, 0), max(1.0, 0.06 * S))
-            lit = 1 + (np.clip(broad, 0.88, 1.12) - 1) * M.feather(skin_fill[win], max(1.0, S / 120))
-            base[win] *= lit[..., None]
+        base = fill_uncovered(base, body, uncovered, category, radii, shape, light=shading)
         # The fill is feathered; what must not change (face, hair, hands, feet) gets its pixels back.
         keep = protect[..., None]
         base = base * (1 - keep) + person.astype(np.float32) * keep
@@ -138,6 +135,9 @@ def _compose_box(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, 
     changed[changed < 1e-3] = 0
     return Composite(image=image, changed=changed, replaced=old_b, filled=uncovered,
                      shading=shading.astype(np.float32))  # fmt: skip
+
+
+OLD_RIM = 0.1  # the old garment's parsed probability down to which its outline's mixed pixels are filled
 
 
 def _neck_opening(body: BodyAnalysis) -> np.ndarray:
@@ -199,13 +199,21 @@ def _reach_old_shoulders(body: BodyAnalysis, old: np.ndarray, colour: np.ndarray
         num = cv2.GaussianBlur(colour[win] * weight[..., None], (0, 0), reach / 2)
         den = cv2.GaussianBlur(weight, (0, 0), reach / 2)
         add = strip & (den > 0.02)
+        # A sliver of skin left between the garment and the old top's strap it now covers would show
+        # as a light line down the shoulder: narrow gaps between the two close.
+        gap = M.close(solid | add, max(1, int(SHOULDER_GAP * S))) & ~solid & ~add & zone & (protect[win] < 0.5)
+        add |= gap & (den > 0.02)
         # Over the garment's own feathered rim too, or the old top shows along the joint as a line;
         # everything whose alpha is raised takes the garment's spread colour (outside its outline the
         # warped colour is the product photo's backdrop, which would draw a white line).
         cover = M.dilate(add, 2) & (den > 0.02) & ~solid
         colour[win][cover] = (num / np.maximum(den, 1e-4)[..., None])[cover]
-        a[cover] = np.maximum(a[cover], M.feather(cover, 1.0)[cover])
+        # (Feathered with the garment it joins: feathered alone, its seam with it let the old top through.)
+        a[cover] = np.maximum(a[cover], M.feather(cover | solid, 1.0)[cover])
     return colour, alpha
+
+
+SHOULDER_GAP = 0.015  # the widest gap between the garment and a covered old strap that closes, in shoulder widths
 
 
 def _arms_over_body(body: BodyAnalysis, warped: WarpedGarment, category: str, radii: dict[str, float]) -> np.ndarray:

@@ -11,10 +11,12 @@ from tryon.perception import BodyAnalysis
 
 
 def fill_uncovered(person: np.ndarray, body: BodyAnalysis, region: np.ndarray, category: str,
-                   radii: dict[str, float] | None = None, shape: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
+                   radii: dict[str, float] | None = None, shape: np.ndarray | None = None,
+                   light: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
     """Skin inside the body's shape, background outside it, each continued from its visible neighbours.
 
-    `shape` is where bare body would be (`body_shape`, computed here when not given).
+    `shape` is where bare body would be (`body_shape`, computed here when not given); `light` is the
+    photo's shading over the old garment (`shading_map`), whose broad light the filled skin takes.
     """
     out = person.astype(np.float32).copy() if person.dtype != np.float32 else person.copy()
     if shape is None:
@@ -31,25 +33,41 @@ def fill_uncovered(person: np.ndarray, body: BodyAnalysis, region: np.ndarray, c
         if category == "upper":
             background |= M.erode(body.lower_clothes > 0.5, margin) & ~region
         out = continue_from(out, background, bg_part, soft_edge)
-    if skin_part.any():
-        skin = (body.skin > 0.5) & (body.face < 0.5) & ~region
-        if skin.sum() < 50:
-            skin = body.face > 0.5
-        out = continue_from(out, skin, skin_part, soft_edge, fallback=skin_rgb(body))
-        # Round limbs and the neck are darker towards their edges.
-        win = M.bounding_window(skin_part, reach=int(3 * soft_edge) + 2)
-        dist = cv2.distanceTransform(shape[win].astype(np.uint8), cv2.DIST_L2, 3)
-        # (Relative to the limb's own half-width: the local maximum of the distance to its outline.)
-        k = max(3, int(0.15 * S)) | 1
-        centre = cv2.dilate(dist, np.ones((k, k), np.uint8))  # (a square: separable, fast)
-        roundness = np.clip(dist / np.maximum(centre, 1.0), 0, 1)
-        shade = 0.85 + 0.15 * np.sqrt(roundness)
-        soft = M.feather(skin_part[win], soft_edge)
-        out[win] *= (1 - soft * (1 - shade))[..., None]
-        # Where the photo shows the same limb bare (a calf below a long skirt, a forearm below a
-        # sleeve), its cross-section is carried along the limb instead: its tone and its shading.
-        out = extrude_limbs(out, body, skin_part, skin & (body.hands < 0.5), category, radii or {}, soft_edge)
+    if not skin_part.any():
+        return out
+    skin = (body.skin > 0.5) & (body.face < 0.5) & ~region
+    if skin.sum() < 50:
+        skin = body.face > 0.5
+    out = continue_from(out, skin, skin_part, soft_edge, fallback=skin_rgb(body), seam=True)
+    win = M.bounding_window(skin_part, reach=int(3 * soft_edge) + 2)
+    # How far in from the skin it continues each filled pixel is (0 at the seam, 1 from SEAM_FADE
+    # shoulder widths in): at the seam the fill is that skin's own tone, so the shading below comes in
+    # gradually, or the seam shows as a step (a chest filled under a camisole's lace).
+    depth = np.zeros(body.size, np.float32)
+    depth[win] = np.clip(cv2.distanceTransform((~skin[win]).astype(np.uint8), cv2.DIST_L2, 3) / (SEAM_FADE * S), 0, 1)
+    # Round limbs and the neck are darker towards their edges.
+    dist = cv2.distanceTransform(shape[win].astype(np.uint8), cv2.DIST_L2, 3)
+    # (Relative to the limb's own half-width: the local maximum of the distance to its outline.)
+    k = max(3, int(0.15 * S)) | 1
+    centre = cv2.dilate(dist, np.ones((k, k), np.uint8))  # (a square: separable, fast)
+    roundness = np.clip(dist / np.maximum(centre, 1.0), 0, 1)
+    shade = 0.85 + 0.15 * np.sqrt(roundness)
+    soft = M.feather(skin_part[win], soft_edge) * depth[win]
+    out[win] *= (1 - soft * (1 - shade))[..., None]
+    # Where the photo shows the same limb bare (a calf below a long skirt, a forearm below a
+    # sleeve), its cross-section is carried along the limb instead: its tone and its shading.
+    out = extrude_limbs(out, body, skin_part, skin & (body.hands < 0.5), category, radii or {}, soft_edge, depth)
+    if light is not None:
+        # The filled skin takes the broad light the old garment had there (a lit side, a shadowed
+        # one), not its folds: without it an arm drawn where a sleeve was is a flat strip.
+        lit_win = M.bounding_window(skin_part, reach=int(0.1 * S))
+        broad = cv2.GaussianBlur(light[lit_win], (0, 0), max(1.0, 0.06 * S))
+        weight = M.feather(skin_part[lit_win], soft_edge) * depth[lit_win]
+        out[lit_win] *= (1 + (np.clip(broad, 0.88, 1.12) - 1) * weight)[..., None]
     return out
+
+
+SEAM_FADE = 0.15  # how far in from the skin it continues a fill's shading comes in fully, in shoulder widths
 
 
 def _mean_colour(image: np.ndarray, source: np.ndarray) -> np.ndarray:
@@ -65,7 +83,7 @@ def skin_rgb(body: BodyAnalysis) -> np.ndarray:
 
 
 def continue_from(image: np.ndarray, source: np.ndarray, region: np.ndarray, soft_edge: float,
-                   fallback: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
+                   fallback: np.ndarray | None = None, seam: bool = False) -> np.ndarray:  # fmt: skip
     """Fill `region` with the colours of `source` pixels, spread smoothly outwards (push-pull).
 
     Coarse-to-fine normalised convolution: every filled pixel takes a weighted mean of the
@@ -79,16 +97,19 @@ def continue_from(image: np.ndarray, source: np.ndarray, region: np.ndarray, sof
     ):
         # Only the neighbourhood of the region matters (the spread reaches ~128 px): work there.
         part = continue_from(np.ascontiguousarray(image[window]), source[window], region[window], soft_edge,
-                              fallback if fallback is not None else _mean_colour(image, source))  # fmt: skip
+                              fallback if fallback is not None else _mean_colour(image, source), seam)  # fmt: skip
         out = image.copy()
         out[window] = part
         return out
     h, w = region.shape
     k = 4  # work at a quarter resolution; the fill is smooth anyway
     sw, sh = max(1, w // k), max(1, h // k)
-    src = cv2.resize(source.astype(np.float32), (sw, sh), interpolation=cv2.INTER_AREA)
-    src = (src > 0.6).astype(np.float32)
-    col = cv2.resize(image, (sw, sh), interpolation=cv2.INTER_AREA) * src[..., None]
+    share = cv2.resize(source.astype(np.float32), (sw, sh), interpolation=cv2.INTER_AREA)
+    src = (share > 0.6).astype(np.float32)
+    # (A cell's colour is its source pixels' mean: the others in it, the old garment's rim next to the
+    # skin, would tint the whole fill.)
+    col = cv2.resize(image * source[..., None], (sw, sh), interpolation=cv2.INTER_AREA)
+    col *= (src / np.maximum(share, 1e-6))[..., None]
     filled = np.zeros((sh, sw, 3), np.float32)
     have = np.zeros((sh, sw), bool)
     for sigma in (1.0, 2.0, 4.0, 8.0, 16.0, 32.0):
@@ -115,7 +136,14 @@ def continue_from(image: np.ndarray, source: np.ndarray, region: np.ndarray, sof
     # blocks across a wide fill: smoothed first (the fill carries no detail at this scale anyway).
     filled = cv2.GaussianBlur(filled.astype(np.float32), (0, 0), FILL_SMOOTH)
     up = cv2.resize(filled, (w, h), interpolation=cv2.INTER_LINEAR)
-    soft = M.feather(region, soft_edge)[..., None]
+    if not seam:
+        soft = M.feather(region, soft_edge)[..., None]
+        return image * (1 - soft) + up * soft
+    # With `seam`, the whole region is filled, its seam with the source fading out over the source's
+    # first pixels (fading inside it kept a line of the old garment's tinted outline along skin);
+    # towards anything else (a filled arm against the backdrop) the edge stays crisp.
+    grown = region | (M.dilate(region, max(1, int(round(2 * soft_edge)))) & source)
+    soft = np.maximum(M.feather(grown, soft_edge), region)[..., None]
     return image * (1 - soft) + up * soft
 
 

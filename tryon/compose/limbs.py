@@ -131,14 +131,15 @@ def inside_new_bottoms(body: BodyAnalysis, alpha: np.ndarray, radii: dict[str, f
     return hidden
 
 
-def _shade_round(out: np.ndarray, ys: np.ndarray, xs: np.ndarray, u: np.ndarray) -> None:
-    """Shade filled limb pixels (in place) as a lit cylinder: `u` is the offset across the limb (-1..1).
+def _shade_round(out: np.ndarray, ys: np.ndarray, xs: np.ndarray, u: np.ndarray, weight: np.ndarray) -> None:
+    """Shade filled limb pixels (in place) as a lit cylinder: `u` is the offset across the limb (-1..1),
+    `weight` how fully (0..1) each pixel takes the shading.
 
     A fill continued from the skin around is one flat tone; an arm drawn that way reads as a strip
     pasted on. Seen from the front, a limb's surface turns away towards its sides and darkens.
     """
     shade = LIMB_AMBIENT + (1 - LIMB_AMBIENT) * np.sqrt(np.clip(1 - u * u, 0.0, 1.0))
-    out[ys, xs] *= shade[:, None]
+    out[ys, xs] *= (1 - weight * (1 - shade))[:, None]
 
 
 LIMB_AMBIENT = 0.78  # a limb's brightness at its outline relative to its middle (soft studio light)
@@ -184,8 +185,10 @@ def _along(points: np.ndarray, line: list[np.ndarray], widths: list[float]):
 
 
 def extrude_limbs(out: np.ndarray, body: BodyAnalysis, fill: np.ndarray, bare: np.ndarray, category: str,
-                   radii: dict[str, float], soft_edge: float) -> np.ndarray:  # fmt: skip
-    """Paint filled limb pixels with the limb's nearest bare cross-section, carried along its line."""
+                   radii: dict[str, float], soft_edge: float, depth: np.ndarray) -> np.ndarray:  # fmt: skip
+    """Paint filled limb pixels with the limb's nearest bare cross-section, carried along its line.
+
+    Without one, shade them round, fully where `depth` (0 at the skin the fill continues) reaches 1."""
     S = body.skeleton.shoulder_width
     bins = 15
     for line, widths in _limb_lines(body, category, radii):
@@ -198,7 +201,7 @@ def extrude_limbs(out: np.ndarray, body: BodyAnalysis, fill: np.ndarray, bare: n
         seen = bare & band
         if seen.sum() < 30:
             # Nothing of this limb bare in the photo: it is at least round, darker towards its sides.
-            _shade_round(out, ty, tx, u_fill)
+            _shade_round(out, ty, tx, u_fill, depth[ty, tx])
             continue
         sy, sx = np.nonzero(seen)
         t_seen, u_seen = _along(np.stack([sx, sy], 1).astype(float), line, widths)
@@ -215,7 +218,7 @@ def extrude_limbs(out: np.ndarray, body: BodyAnalysis, fill: np.ndarray, bare: n
                 if candidate.sum() > near.sum():
                     near = candidate
         if near.sum() < 20:
-            _shade_round(out, ty, tx, u_fill)
+            _shade_round(out, ty, tx, u_fill, depth[ty, tx])
             continue
         # Its profile across the limb (mean colour per band of relative offset).
         idx = np.clip(((u_seen[near] + 1) / 2 * bins).astype(int), 0, bins - 1)

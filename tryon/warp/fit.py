@@ -324,14 +324,24 @@ def _shoulder_lift(body: BodyAnalysis, point: np.ndarray, S: float) -> float | N
     return float(np.clip(y - (y0 + rows[0]) - 0.01 * S, 0.0, 0.35 * S))  # a little inside the outline
 
 
+NEAR_EDGE = 2.0  # how many pixels a garment's edge cut at the wearer's outline takes to fade out
+
+
 def _near(person: np.ndarray, margin: float) -> np.ndarray:
-    """A soft mask of the person's silhouette grown by `margin` pixels (worked at quarter size: it is soft)."""
+    """A mask of the person's silhouette grown by `margin` pixels, with a smooth outline and an edge as
+    crisp as a garment's (a soft one blurred the sleeve cut there: worked at quarter size)."""
     h, w = person.shape
     k = 4 if margin >= 8 and min(h, w) >= 64 else 1
     small = cv2.resize(person, (max(1, w // k), max(1, h // k)), interpolation=cv2.INTER_AREA) if k > 1 else person
     grown = M.dilate(small > 0.5, max(1, int(round(margin / k))))
-    soft = M.feather(grown, max(1.0 / k, margin / 4 / k))
-    return cv2.resize(soft, (w, h), interpolation=cv2.INTER_LINEAR) if k > 1 else soft
+    sigma = max(1.0 / k, margin / 4 / k)
+    soft = M.feather(grown, sigma)
+    if k > 1:
+        soft = cv2.resize(soft, (w, h), interpolation=cv2.INTER_LINEAR)
+    # (The blur's half-way line is smooth, where a quarter-size mask's is a staircase; its ramp, about
+    # 2.5 sigma wide, is steepened to NEAR_EDGE pixels.)
+    gain = max(1.0, 2.5 * sigma * k / NEAR_EDGE)
+    return np.clip((soft - 0.5) * gain + 0.5, 0.0, 1.0)
 
 
 def _warp_lower(garment: GarmentAnalysis, body: BodyAnalysis) -> WarpedGarment:
