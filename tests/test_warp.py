@@ -179,3 +179,20 @@ def test_a_garment_cut_at_the_wearers_outline_has_a_crisp_smooth_edge():
     assert max(ramp) <= 3.0  # as crisp as a garment's edge
     assert np.abs(np.diff(crossing)).max() <= 1.5  # following the outline smoothly, no staircase
     assert 255 < crossing.mean() < 275  # about the margin outside the outline
+
+
+def test_a_tops_shoulders_follow_the_shoulders_line_on_a_body_leaning_sideways(body):
+    """The garment is placed in the body's frame, which follows the spine. On a body leaning sideways
+    with level shoulders the top's shoulders came out tilted against the wearer's: one lifted far up
+    to the outline, the neckline sheared between them into a lobe (issue 3: vitonhd_01992)."""
+    from dataclasses import replace
+
+    sk = body.skeleton
+    points = dict(sk.points)
+    for name in ("left_hip", "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle"):
+        points[name] = points[name] + np.array([0.3 * S, 0.0])  # the spine ~10 degrees off vertical
+    leaning = replace(body, skeleton=replace(sk, points=points))
+    analysis = analyze_garment(render_garment(get_item("tank-black-solid").design).image, "upper")
+    t = warp_garment(analysis, leaning).targets
+    for a, b in (("neck_left", "neck_right"), ("left_shoulder", "right_shoulder")):
+        assert abs(t[a][1] - t[b][1]) < 0.03 * S, f"{a} {t[a][1] - t[b][1]:+.0f} px below {b}"

@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 
 from tryon import masks as M
-from tryon.garment.inside_back import drop_inside_back
+from tryon.garment.inside_back import drop_inside_back, smooth_collar
 from tryon.garment.label import remove_label
 from tryon.garment.mask import bleed_edges, garment_mask
 
@@ -75,6 +75,7 @@ def analyze_garment(image: np.ndarray, category: str) -> GarmentAnalysis:
                 x = float(np.clip(waist[side], min(xl, xr) - pad, max(xl, xr) + pad))
                 kps[f"{side}_hem"] = np.array([x, waist["y"]], np.float64)
     mask, kps = drop_inside_back(image, mask, kps)
+    mask = smooth_collar(mask, kps)
     # A brand label left inside the back (the inside was not in shadow, or not found) is painted over.
     image = remove_label(image, mask, kps["neck_front"][0])
     inner = M.erode(mask, max(1, int(0.003 * max(mask.shape))))

@@ -2,7 +2,8 @@
 
 Product photos on a ghost mannequin show the inside of the garment's back above the front
 neckline, in shadow (and with a label). Worn, that is where the neck is; pasted on a person it reads
-as a dark patch under the chin. It is found and cut out of the garment's mask.
+as a dark patch under the chin. It is found and cut out of the garment's mask. The collar's outline
+left around the neck is smoothed (`smooth_collar`).
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ def drop_inside_back(image: np.ndarray, mask: np.ndarray, kps: dict[str, np.ndar
         return mask, kps
     inside[wide] = _grow_inside(lab_wide, mask[wide], inside[wide], depth)
     cols = np.nonzero(inside.any(axis=0))[0]
-    lowest = inside.shape[0] - 1 - np.argmax(inside[::-1, cols], axis=0)
+    lowest = _smooth_edge(inside.shape[0] - 1 - np.argmax(inside[::-1, cols], axis=0), xl - xr)
     out = mask.copy()
     for x, y_low in zip(cols, lowest, strict=True):
         out[: y_low + 1, x] = False
@@ -85,6 +86,55 @@ def drop_inside_back(image: np.ndarray, mask: np.ndarray, kps: dict[str, np.ndar
         if len(rows):
             kps[name] = np.array([float(x), float(rows[0])])
     return out, kps
+
+
+def smooth_collar(mask: np.ndarray, kps: dict[str, np.ndarray]) -> np.ndarray:
+    """The top outline between the shoulders without its small bumps (a returned copy).
+
+    Ribbing, a white collar on a white backdrop, the inside's edge: the mask's top edge is ragged by a
+    few pixels, and worn, that is the neckline beside the neck. The top row of each column is smoothed
+    (`_smooth_edge`), only where it moves by a few pixels: a strap's or a collar's real steps stay.
+    """
+    x0 = int(max(0, min(kps["right_shoulder"][0], kps["left_shoulder"][0])))
+    x1 = int(min(mask.shape[1] - 1, max(kps["right_shoulder"][0], kps["left_shoulder"][0])))
+    span = x1 - x0
+    if span < 20:
+        return mask
+    part = mask[:, x0 : x1 + 1]
+    has = part.any(axis=0)
+    if not has.all():
+        return mask
+    top = np.argmax(part, axis=0)
+    smooth = _smooth_edge(top, span, median=COLLAR_MEDIAN, blur=COLLAR_BLUR)
+    small = np.abs(smooth - top) <= max(1, int(COLLAR_REACH * span))
+    out = mask.copy()
+    rows = np.arange(mask.shape[0])[:, None]
+    cols = np.arange(x0, x1 + 1)[small]
+    lo, hi = np.minimum(top, smooth)[small], np.maximum(top, smooth)[small]
+    band = (rows >= lo[None, :]) & (rows < hi[None, :])
+    # (Above the smoothed edge the bumps go; below it the dips fill: each column's band of change.)
+    out[:, cols] = np.where(band, (rows >= smooth[small][None, :]), out[:, cols])
+    return out
+
+
+COLLAR_MEDIAN = 0.03  # the running median's window along the top outline, in shoulder spans
+COLLAR_BLUR = 0.006  # the blur after it, in shoulder spans
+COLLAR_REACH = 0.015  # the most a column's top moves, in shoulder spans (more is a strap or a collar's step)
+
+
+def _smooth_edge(lowest: np.ndarray, width: int, median: float = 0.08, blur: float = 0.015) -> np.ndarray:
+    """An edge given as a row per column (the inside's lowest rows: the front neckline) without the ragged
+    steps of a colour threshold: a running median over `median` x `width` columns (which keeps a V's
+    point), then a blur of `blur` x `width`."""
+    k = max(1, int(median * width)) | 1
+    if len(lowest) <= k:
+        return lowest
+    padded = np.pad(lowest.astype(np.float32), k // 2, mode="edge")
+    median = np.median(np.lib.stride_tricks.sliding_window_view(padded, k), axis=1)
+    sigma = max(0.5, blur * width)
+    taps = np.exp(-0.5 * (np.arange(-int(3 * sigma), int(3 * sigma) + 1) / sigma) ** 2)
+    smooth = np.convolve(np.pad(median, len(taps) // 2, mode="edge"), taps / taps.sum(), mode="valid")
+    return np.round(smooth).astype(int)
 
 
 def _grow_inside(lab: np.ndarray, zone: np.ndarray, seed: np.ndarray, depth: int) -> np.ndarray:

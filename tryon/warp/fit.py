@@ -113,6 +113,17 @@ def _warp_top(garment: GarmentAnalysis, body: BodyAnalysis) -> WarpedGarment:
     b_mid = (b_ls + b_rs) / 2
     t = _sim(g, f, g_mid, b_mid, r)
     centre = b_mid
+    # The frame follows the spine; a top's shoulders and neckline lie along the shoulders' line. On a
+    # body leaning sideways the two differ by several degrees, and the garment's shoulders came out
+    # tilted against the wearer's (one lifted far to the outline, the neckline sheared between them).
+    line = sk["left_shoulder"] - sk["right_shoulder"]
+    tilt = float(np.arctan2(line @ f.down, line @ f.across))
+    for names, share in ((("neck_left", "neck_right", "neck_front", "left_shoulder", "right_shoulder"), 1.0),
+                         (("left_armpit", "right_armpit"), 0.5)):  # fmt: skip
+        c, s_ = np.cos(tilt * share), np.sin(tilt * share)
+        for name in names:
+            x, y = float((t[name] - centre) @ f.across), float((t[name] - centre) @ f.down)
+            t[name] = f.at(centre, c * x - s_ * y, s_ * x + c * y)
 
     def half(p):  # signed offset across the body from the centre line
         return float((p - centre) @ f.across)
