@@ -372,3 +372,26 @@ def test_a_white_garments_side_lost_in_the_backdrop_is_mirrored_back():
     colour[:, :200] = 246  # the image-left sleeve and side: exactly the backdrop's white
     g = analyze_garment(_studio_photo(tee, colour), "upper")
     assert iou(g.mask > 0.5, tee) > 0.96  # 0.94 before: the image-left sleeve was lost
+
+
+def test_the_collars_ragged_top_outline_is_smoothed_but_a_straps_step_stays():
+    """Ribbing, a white collar on a white backdrop: the mask's top outline between the shoulders was
+    ragged by a few pixels, and worn that is the neckline beside the neck (issue 3: vitonhd_04743,
+    vitonhd_14673, "ragged neckline"). A strap's real step is kept."""
+    from tryon.garment.inside_back import smooth_collar
+
+    h, w = 600, 600
+    rows = np.arange(h)[:, None]
+    rng = np.random.default_rng(1)
+    top = 100 + 0.2 * np.abs(np.arange(w) - 300) + rng.integers(-4, 5, w)  # a gentle V, ragged by +-4 px
+    top[250:260] = 40  # a strap standing 60 px above the outline beside it
+    mask = rows >= top[None, :]
+    kps = {"right_shoulder": np.array([100.0, 140.0]), "left_shoulder": np.array([500.0, 140.0])}
+    out = smooth_collar(mask, kps)
+    new_top = np.argmax(out, axis=0)
+    span = slice(110, 490)
+    steps = np.abs(np.diff(new_top[span]))
+    assert np.sort(steps)[-3] <= 3  # smooth, except at the strap's two sides
+    assert np.abs(np.diff(top[span])).max() >= 6  # (it was ragged)
+    assert (new_top[252:258] == 40).all()  # the strap stays
+    assert out[:, :95].sum() == mask[:, :95].sum()  # outside the shoulders nothing changes

@@ -118,8 +118,8 @@ def smooth_collar(mask: np.ndarray, kps: dict[str, np.ndarray]) -> np.ndarray:
 
 
 COLLAR_MEDIAN = 0.03  # the running median's window along the top outline, in shoulder spans
-COLLAR_BLUR = 0.006  # the blur after it, in shoulder spans
-COLLAR_REACH = 0.015  # the most a column's top moves, in shoulder spans (more is a strap or a collar's step)
+COLLAR_BLUR = 0.0  # no blur after it: it would lower a strap's top and ruffle the outline beside it
+COLLAR_REACH = 0.03  # the most a column's top moves, in shoulder spans (more is a strap or a collar's step)
 
 
 def _smooth_edge(lowest: np.ndarray, width: int, median: float = 0.08, blur: float = 0.015) -> np.ndarray:
@@ -131,6 +131,8 @@ def _smooth_edge(lowest: np.ndarray, width: int, median: float = 0.08, blur: flo
         return lowest
     padded = np.pad(lowest.astype(np.float32), k // 2, mode="edge")
     median = np.median(np.lib.stride_tricks.sliding_window_view(padded, k), axis=1)
+    if blur <= 0:
+        return np.round(median).astype(int)
     sigma = max(0.5, blur * width)
     taps = np.exp(-0.5 * (np.arange(-int(3 * sigma), int(3 * sigma) + 1) / sigma) ** 2)
     smooth = np.convolve(np.pad(median, len(taps) // 2, mode="edge"), taps / taps.sum(), mode="valid")
