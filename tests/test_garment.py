@@ -395,3 +395,31 @@ def test_the_collars_ragged_top_outline_is_smoothed_but_a_straps_step_stays():
     assert np.abs(np.diff(top[span])).max() >= 6  # (it was ragged)
     assert (new_top[252:258] == 40).all()  # the strap stays
     assert out[:, :95].sum() == mask[:, :95].sum()  # outside the shoulders nothing changes
+
+
+def test_a_brand_label_among_a_print_is_painted_over():
+    """Among a print, the fabric around a label (a median over a window) is no fabric colour: everything
+    differed from it, the label merged with the flowers beside it and stayed, a black tag under the
+    wearer's chin (issue 3: dresscode_048554, an EA7 label among flowers). Against the garment's main
+    fabric it stands out alone."""
+    from dataclasses import replace
+
+    rendered = render_garment(replace(get_item("tee-white-solid").design, neckline=0.0))
+    image, mask = rendered.image.copy(), rendered.mask
+    fabric = np.median(image[mask], axis=0).astype(np.float32)
+    cx = int(rendered.keypoints["neck_front"][0])
+    y = int(rendered.keypoints["neck_front"][1]) + 6
+    rng = np.random.default_rng(3)
+    ys, xs = np.nonzero(mask & (np.arange(mask.shape[0])[:, None] < y + 160))
+    colours = np.array([(200, 30, 120), (40, 120, 220), (250, 160, 30), (110, 190, 120)], np.uint8)
+    for i in rng.choice(len(ys), 90, replace=False):  # flowers crowding the top of the garment
+        r = int(rng.integers(12, 28))
+        # (Leaving a little white around the label, as around the real one.)
+        if abs(xs[i] - cx) > 26 + r + 10 or not (y - r - 10 < ys[i] < y + 24 + r + 10):
+            cv2.circle(image, (int(xs[i]), int(ys[i])), r, colours[i % 4].tolist(), -1)
+    image[~mask] = rendered.image[~mask]
+    label = (slice(y, y + 24), slice(cx - 26, cx + 26))
+    image[label] = (30, 30, 30)
+    image[y + 9 : y + 15, cx - 16 : cx + 16] = (230, 230, 230)  # its print
+    analysis = analyze_garment(image, "upper")
+    assert np.abs(analysis.image[label].astype(np.float32) - fabric).max(axis=-1).mean() < 30

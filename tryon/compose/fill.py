@@ -51,7 +51,7 @@ def fill_uncovered(person: np.ndarray, body: BodyAnalysis, region: np.ndarray, c
     k = max(3, int(0.15 * S)) | 1
     centre = cv2.dilate(dist, np.ones((k, k), np.uint8))  # (a square: separable, fast)
     roundness = np.clip(dist / np.maximum(centre, 1.0), 0, 1)
-    shade = 0.85 + 0.15 * np.sqrt(roundness)
+    shade = ROUND_AMBIENT + (1 - ROUND_AMBIENT) * np.sqrt(roundness)
     soft = M.feather(skin_part[win], soft_edge) * depth[win]
     out[win] *= (1 - soft * (1 - shade))[..., None]
     # Where the photo shows the same limb bare (a calf below a long skirt, a forearm below a
@@ -67,6 +67,7 @@ def fill_uncovered(person: np.ndarray, body: BodyAnalysis, region: np.ndarray, c
     return out
 
 
+ROUND_AMBIENT = 0.85  # filled skin's brightness at the body's outline relative to its ridge (a limb turning away)
 SEAM_FADE = 0.15  # how far in from the skin it continues a fill's shading comes in fully, in shoulder widths
 
 

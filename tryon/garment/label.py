@@ -62,14 +62,33 @@ def find_label(image: np.ndarray, mask: np.ndarray, centre_x: float) -> np.ndarr
     if k < 5:
         return None
     background = np.stack([cv2.medianBlur(np.ascontiguousarray(lab[..., c]), k) for c in range(3)], axis=-1)
-    diff = np.linalg.norm(lab.astype(np.float32) - background.astype(np.float32), axis=-1)
-    # (Away from the garment's outline: the collar's rim against the backdrop is not a label.)
-    strong = (diff > LABEL_CONTRAST) & M.erode(garment, max(2, int(0.015 * gw)))
-    # A label's print and its edge merge into one blob.
-    blob = M.close(strong, max(1, int(0.01 * gw)))
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(blob.astype(np.uint8), connectivity=8)
+    # Among a print, the median around is no fabric colour and everything differs from it: then the
+    # contrast is taken against the garment's main fabric (its median colour over the whole garment).
+    fabric = np.median(cv2.cvtColor(image[mask][None], cv2.COLOR_RGB2LAB)[0], axis=0)
+    inner = M.erode(garment, max(2, int(0.015 * gw)))
+    best = None
+    for reference in (background, np.broadcast_to(fabric, lab.shape)):
+        diff = np.linalg.norm(lab.astype(np.float32) - reference.astype(np.float32), axis=-1)
+        # (Away from the garment's outline: the collar's rim against the backdrop is not a label.)
+        strong = (diff > LABEL_CONTRAST) & inner
+        # A label's print and its edge merge into one blob (closed).
+        blob = M.close(strong, max(1, int(0.01 * gw)))
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(blob.astype(np.uint8), connectivity=8)
+        best = _most_label_like(stats, x0, cx, gw)
+        if best is not None:
+            break
+    if best is None:
+        return None
+    bx, by, bw, bh, _ = stats[best]
+    found = np.zeros(mask.shape, bool)
+    found[y0 + by : y0 + by + bh, x0 + bx : x0 + bx + bw] = True
+    return found & mask
+
+
+def _most_label_like(stats: np.ndarray, x0: int, cx: int, gw: int) -> int | None:
+    """The largest component (row of `stats`) with a label's size, shape and place; None without one."""
     best, best_area = None, 0
-    for i in range(1, n):
+    for i in range(1, len(stats)):
         bx, by, bw, bh, area = stats[i]
         if not (0.015 * gw <= min(bw, bh) and max(bw, bh) <= 0.2 * gw):
             continue  # a speck of print, or a chest print
@@ -79,12 +98,7 @@ def find_label(image: np.ndarray, mask: np.ndarray, centre_x: float) -> np.ndarr
             continue  # labels sit on the centre line
         if area > best_area:
             best, best_area = i, area
-    if best is None:
-        return None
-    bx, by, bw, bh, _ = stats[best]
-    found = np.zeros(mask.shape, bool)
-    found[y0 + by : y0 + by + bh, x0 + bx : x0 + bx + bw] = True
-    return found & mask
+    return best
 
 
 def _bounds(region: np.ndarray) -> tuple[int, int, int, int]:
