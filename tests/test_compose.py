@@ -567,3 +567,40 @@ def test_a_fill_takes_only_its_sources_colours_not_their_neighbours():
     region = ~source
     out = continue_from(image.copy(), source, region, 1.0)
     assert np.abs(out[20:-20, 108:160] - SKIN).max() < 2
+
+
+def test_a_filled_limb_does_not_carry_the_bare_limbs_pale_outline():
+    """The bare part's outline pixels are mixed with the backdrop but parsed as skin: carried along the
+    filled limb, they gave it pale grey sides (issue 3: dresscode_052472, thighs filled under a shorter
+    dress). The cross-section is taken inside the outline; the seam with the bare part comes in gently."""
+    from dataclasses import replace
+
+    body = synthetic_body()
+    sk = body.skeleton
+    shoulder, elbow, wrist = sk["left_shoulder"], sk["left_elbow"], sk["left_wrist"]
+    r = 0.14 * S
+    yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
+    photo = person_photo(body).astype(np.float32)
+    arm = M.band(body.size, [shoulder, elbow, wrist], r) & (body.person > 0.5)
+    skin_tone = np.array([200, 140, 110], np.float32)
+    photo[arm] = skin_tone
+    outline = arm & ~M.erode(arm, 3)
+    pale = np.array([215, 205, 200], np.float32)  # the outline, mixed with the backdrop
+    photo[outline] = pale
+    sleeve = M.band(body.size, [shoulder, elbow], r) & arm & (yy < elbow[1] - 0.05 * S)
+    f = lambda m: m.astype(np.float32)  # noqa: E731
+    worn = replace(body, upper_clothes=f((body.upper_clothes > 0.5) | sleeve), skin=f((body.skin > 0.5) & ~sleeve))
+    photo[sleeve] = TOP
+    alpha = (worn.upper_clothes > 0.5) & ~sleeve
+    top = WarpedGarment(colour=np.broadcast_to(RED, (H, W, 3)).astype(np.float32), alpha=alpha.astype(np.float32),
+                        parts={"torso": alpha.astype(np.float32)}, sleeveless=True)  # fmt: skip
+    out = compose(photo.astype(np.uint8), worn, top, "upper").image.astype(np.float32)
+    ax = (elbow - shoulder) / np.linalg.norm(elbow - shoulder)
+    normal = np.array([-ax[1], ax[0]])
+    for t in (0.4, 0.5, 0.6):
+        mid = shoulder + t * (elbow - shoulder)
+        for sign in (-1, 1):
+            p = mid + sign * normal * 0.95 * r  # (the limb's edge: where the outline's tone was carried)
+            side = out[int(p[1]), int(p[0])]
+            # Skin at the limb's sides (round shading may darken it), not the pale outline's grey.
+            assert np.linalg.norm(side - skin_tone) < np.linalg.norm(side - pale), (t, sign, side)

@@ -191,6 +191,7 @@ def extrude_limbs(out: np.ndarray, body: BodyAnalysis, fill: np.ndarray, bare: n
     Without one, shade them round, fully where `depth` (0 at the skin the fill continues) reaches 1."""
     S = body.skeleton.shoulder_width
     bins = 15
+    inner = M.erode(bare, max(1, int(round(2 * soft_edge))))
     for line, widths in _limb_lines(body, category, radii):
         band = M.tapered_band(body.size, line, widths)
         target = fill & band
@@ -198,7 +199,9 @@ def extrude_limbs(out: np.ndarray, body: BodyAnalysis, fill: np.ndarray, bare: n
             continue
         ty, tx = np.nonzero(target)
         t_fill, u_fill = _along(np.stack([tx, ty], 1).astype(float), line, widths)
-        seen = bare & band
+        # (Inside the bare limb's outline: the outline's pixels are mixed with the backdrop and gave the
+        # filled limb pale grey sides.)
+        seen = inner & band
         if seen.sum() < 30:
             # Nothing of this limb bare in the photo: it is at least round, darker towards its sides.
             _shade_round(out, ty, tx, u_fill, depth[ty, tx])
@@ -242,6 +245,8 @@ def extrude_limbs(out: np.ndarray, body: BodyAnalysis, fill: np.ndarray, bare: n
             continue
         painted = out[win].copy()
         painted[ty[inside] - win[0].start, tx[inside] - win[1].start] = profile[j]
-        soft = (M.feather(region[win], soft_edge) * region[win])[..., None]
+        # (Coming in from the seam with the bare skin it continues: right at an old hem the skin is in
+        # its shadow, and the slice's tone, taken further in, drew a step across the leg there.)
+        soft = (M.feather(region[win], soft_edge) * region[win] * depth[win])[..., None]
         out[win] = out[win] * (1 - soft) + painted * soft
     return out
