@@ -604,3 +604,31 @@ def test_a_filled_limb_does_not_carry_the_bare_limbs_pale_outline():
             side = out[int(p[1]), int(p[0])]
             # Skin at the limb's sides (round shading may darken it), not the pale outline's grey.
             assert np.linalg.norm(side - skin_tone) < np.linalg.norm(side - pale), (t, sign, side)
+
+
+def test_a_filled_leg_follows_the_bare_calf_not_the_skeletons_line():
+    """Pose key points sit a little inside a limb's silhouette: a leg filled on the skeleton's line above
+    a bare calf met the calf with a step at the old hem, narrower on one side and wider on the other
+    (issue 3: dresscode_052472 in a shorter dress). The bare calf's centre moves the line."""
+    from dataclasses import replace
+
+    from tryon.compose.limbs import bare_shift, leg_shape
+
+    body = synthetic_body()
+    sk = body.skeleton
+    knee, ankle = sk["left_knee"], sk["left_ankle"]
+    rows, cols = np.arange(H)[:, None], np.arange(W)[None, :]
+    r = 0.12 * S
+    calf = (np.abs(cols - (knee[0] + 12)) <= r) & (rows > knee[1] + 0.4 * (ankle[1] - knee[1])) & (rows < ankle[1])
+    bare = replace(body, skin=calf.astype(np.float32), person=np.maximum(body.person, calf.astype(np.float32)))
+    shift = bare_shift(bare, [knee, ankle], r)
+    axis = (ankle - knee) / np.linalg.norm(ankle - knee)
+    moved = knee + np.array([-axis[1], axis[0]]) * shift
+    assert abs(moved[0] - (knee[0] + 12)) < 2
+    # The leg's shape above the calf is centred on it too.
+    leg = leg_shape(bare, "left", r, shift)
+    y = int(knee[1] + 0.2 * (ankle[1] - knee[1]))
+    xs = np.nonzero(leg[y])[0]
+    assert abs((xs.min() + xs.max()) / 2 - (knee[0] + 12)) < 2
+    # Without bare skin there is nothing to follow.
+    assert bare_shift(replace(body, skin=np.zeros_like(body.skin)), [knee, ankle], r) == 0.0

@@ -42,13 +42,16 @@ def body_shape(body: BodyAnalysis, category: str, radii: dict[str, float] | None
         shape |= M.tapered_band(size, arm, [1.2 * r, r, 0.85 * r])
         if category != "upper":
             # Legs taper: thigh, knee, ankle (shoulder widths measured on the full-body photos).
-            shape |= leg_shape(body, side, (radii or {}).get(f"{side}_leg"))
+            shape |= leg_shape(
+                body, side, (radii or {}).get(f"{side}_leg"), (radii or {}).get(f"{side}_leg_shift", 0.0)
+            )
     return shape & (body.person > 0.5)
 
 
 def arm_radii(body: BodyAnalysis, legs: bool = False) -> dict[str, float]:
     """Each arm's half-width (see `limb_radius`), measured once per photo; with `legs`, each leg's
-    half-width at the knee too (keys `left_leg`, `right_leg`), measured on the bare calf."""
+    half-width at the knee too (keys `left_leg`, `right_leg`), measured on the bare calf, and how far
+    the bare calf's centre lies across from the skeleton's line (`left_leg_shift`, `right_leg_shift`)."""
     sk = body.skeleton
     radii = {side: limb_radius(body, [sk[f"{side}_shoulder"], sk[f"{side}_elbow"], sk[f"{side}_wrist"]])
              for side in ("left", "right")}  # fmt: skip
@@ -56,10 +59,50 @@ def arm_radii(body: BodyAnalysis, legs: bool = False) -> dict[str, float]:
         for side in ("left", "right"):
             calf = [sk[f"{side}_knee"], sk[f"{side}_ankle"]]
             radii[f"{side}_leg"] = limb_radius(body, calf, KNEE_RADIUS * body.skeleton.shoulder_width)
+            radii[f"{side}_leg_shift"] = bare_shift(body, calf, radii[f"{side}_leg"])
     return radii
 
 
+def bare_shift(body: BodyAnalysis, line: list[np.ndarray], radius: float) -> float:
+    """How far (pixels, signed along the line's normal) the bare limb's centre lies from the skeleton's
+    line, measured across the limb where the photo shows it bare; 0 where it does not.
+
+    Pose key points sit a little inside a limb's silhouette: a leg filled on the skeleton's line above
+    a bare calf met it with a step at the old hem.
+    """
+    a, b = np.asarray(line[0], float), np.asarray(line[-1], float)
+    length = float(np.linalg.norm(b - a))
+    if length < 4:
+        return 0.0
+    axis = (b - a) / length
+    normal = np.array([-axis[1], axis[0]])
+    h, w = body.size
+    skin = (body.skin > 0.5) & (body.hands < 0.5) & (body.face < 0.5)
+    offsets = np.arange(-2.5 * radius, 2.5 * radius + 1, 1.0)
+    centres = []
+    for t in np.linspace(0.1, 0.9, 12):
+        pts = (a + (b - a) * t)[None] + offsets[:, None] * normal[None]
+        xs, ys = np.round(pts[:, 0]).astype(int), np.round(pts[:, 1]).astype(int)
+        if xs.min() < 0 or ys.min() < 0 or xs.max() >= w or ys.max() >= h:
+            continue
+        on = skin[ys, xs]
+        if not on.any():
+            continue
+        i = int(np.flatnonzero(on)[np.argmin(np.abs(offsets[on]))])
+        lo, hi = i, i
+        while lo > 0 and on[lo - 1]:
+            lo -= 1
+        while hi < len(on) - 1 and on[hi + 1]:
+            hi += 1
+        if lo > 0 and hi < len(on) - 1 and hi - lo >= radius:  # the whole limb, ending on both sides
+            centres.append((offsets[lo] + offsets[hi]) / 2)
+    if len(centres) < 3:
+        return 0.0
+    return float(np.clip(np.median(centres), -0.6 * radius, 0.6 * radius))
+
+
 KNEE_RADIUS = 0.12  # half a leg's width at the knee, in shoulder widths (measured on the full-body photos)
+CALF_AT, CALF_RADIUS = 0.3, 1.05  # the calf's widest point: its place from knee to ankle, its half-width in knees
 
 
 def limb_radius(body: BodyAnalysis, arm: list[np.ndarray], default: float | None = None) -> float:
@@ -105,13 +148,25 @@ def limb_radius(body: BodyAnalysis, arm: list[np.ndarray], default: float | None
     return float(np.clip(np.median(on_arm) * 1.1, 0.06 * S, default)) * k
 
 
-def leg_shape(body: BodyAnalysis, side: str, knee: float | None = None) -> np.ndarray:
+def leg_shape(body: BodyAnalysis, side: str, knee: float | None = None, shift: float = 0.0) -> np.ndarray:
     """A leg's shape: thigh, knee, ankle in the proportions measured on the full-body photos, scaled to
-    the knee's half-width `knee` (measured on the bare calf when the photo shows it)."""
+    the knee's half-width `knee` (measured on the bare calf when the photo shows it), moved `shift`
+    pixels across (see `bare_shift`)."""
     sk, S = body.skeleton, body.skeleton.shoulder_width
     r = KNEE_RADIUS * S if knee is None else knee
-    points = [sk[f"{side}_hip"], sk[f"{side}_knee"], sk[f"{side}_ankle"]]
-    return M.tapered_band(body.size, points, [1.75 * r, r, 0.67 * r])
+    points, radii = _leg_line(sk, side, r, shift)
+    return M.tapered_band(body.size, points, radii)
+
+
+def _leg_line(sk, side: str, knee: float, shift: float = 0.0) -> tuple[list[np.ndarray], list[float]]:
+    """A leg's centre line and half-widths: hip, knee, the calf's widest point, ankle (the calf bulges
+    below the knee: a straight taper to the ankle drew a filled leg narrower than the bare calf below
+    an old hem, a step at the seam), moved `shift` pixels along the calf's normal."""
+    hip, knee_p, ankle = sk[f"{side}_hip"], sk[f"{side}_knee"], sk[f"{side}_ankle"]
+    axis = (ankle - knee_p) / max(float(np.linalg.norm(ankle - knee_p)), 1e-6)
+    move = np.array([-axis[1], axis[0]]) * shift
+    calf = knee_p + CALF_AT * (ankle - knee_p)
+    return [hip + move, knee_p + move, calf + move, ankle + move], [1.75 * knee, knee, CALF_RADIUS * knee, 0.67 * knee]
 
 
 def inside_new_bottoms(body: BodyAnalysis, alpha: np.ndarray, radii: dict[str, float]) -> np.ndarray:
@@ -124,7 +179,7 @@ def inside_new_bottoms(body: BodyAnalysis, alpha: np.ndarray, radii: dict[str, f
     solid = alpha > 0.5
     hidden = np.zeros(body.size, bool)
     for side in ("left", "right"):
-        leg = leg_shape(body, side, radii.get(f"{side}_leg"))
+        leg = leg_shape(body, side, radii.get(f"{side}_leg"), radii.get(f"{side}_leg_shift", 0.0))
         covered = np.nonzero((leg & solid).any(axis=1))[0]
         if len(covered):
             hidden |= leg & (rows <= covered[-1])
@@ -153,7 +208,7 @@ def _limb_lines(body: BodyAnalysis, category: str, radii: dict[str, float]):
         yield [sk[f"{side}_shoulder"], sk[f"{side}_elbow"], sk[f"{side}_wrist"]], [1.2 * r, r, 0.85 * r]
         if category != "upper":
             k = radii.get(f"{side}_leg", KNEE_RADIUS * S)
-            yield [sk[f"{side}_hip"], sk[f"{side}_knee"], sk[f"{side}_ankle"]], [1.75 * k, k, 0.67 * k]
+            yield _leg_line(sk, side, k, radii.get(f"{side}_leg_shift", 0.0))
 
 
 def _along(points: np.ndarray, line: list[np.ndarray], widths: list[float]):
