@@ -108,12 +108,15 @@ def smooth_collar(mask: np.ndarray, kps: dict[str, np.ndarray]) -> np.ndarray:
     smooth = _smooth_edge(top, span, median=COLLAR_MEDIAN, blur=COLLAR_BLUR)
     small = np.abs(smooth - top) <= max(1, int(COLLAR_REACH * span))
     out = mask.copy()
-    rows = np.arange(mask.shape[0])[:, None]
     cols = np.arange(x0, x1 + 1)[small]
     lo, hi = np.minimum(top, smooth)[small], np.maximum(top, smooth)[small]
+    if not len(cols) or hi.max() <= lo.min():
+        return out
+    y0, y1 = int(lo.min()), int(hi.max())  # (only the rows that can change)
+    rows = np.arange(y0, y1)[:, None]
     band = (rows >= lo[None, :]) & (rows < hi[None, :])
     # (Above the smoothed edge the bumps go; below it the dips fill: each column's band of change.)
-    out[:, cols] = np.where(band, (rows >= smooth[small][None, :]), out[:, cols])
+    out[y0:y1, cols] = np.where(band, rows >= smooth[small][None, :], out[y0:y1, cols])
     return out
 
 

@@ -352,7 +352,9 @@ def _near(person: np.ndarray, margin: float) -> np.ndarray:
     # (The blur's half-way line is smooth, where a quarter-size mask's is a staircase; its ramp, about
     # 2.5 sigma wide, is steepened to NEAR_EDGE pixels.)
     gain = max(1.0, 2.5 * sigma * k / NEAR_EDGE)
-    return np.clip((soft - 0.5) * gain + 0.5, 0.0, 1.0)
+    soft *= gain  # (in place: full-size arrays)
+    soft += 0.5 - 0.5 * gain
+    return np.clip(soft, 0.0, 1.0, out=soft)
 
 
 def _warp_lower(garment: GarmentAnalysis, body: BodyAnalysis) -> WarpedGarment:
