@@ -632,3 +632,39 @@ def test_a_filled_leg_follows_the_bare_calf_not_the_skeletons_line():
     assert abs((xs.min() + xs.max()) / 2 - (knee[0] + 12)) < 2
     # Without bare skin there is nothing to follow.
     assert bare_shift(replace(body, skin=np.zeros_like(body.skin)), [knee, ankle], r) == 0.0
+
+
+def test_a_vein_in_the_bare_slice_is_not_drawn_as_a_stripe_down_the_filled_limb():
+    """The cross-section carried along a filled limb came from 15 bands of the bare slice: a vein or a
+    highlight in it became a stripe down the whole limb, and the bands' steps fluted it (issue 3:
+    vitonhd_00121, upper arms filled under a boxy tee's sleeves)."""
+    from dataclasses import replace
+
+    body = synthetic_body()
+    sk = body.skeleton
+    shoulder, elbow, wrist = sk["left_shoulder"], sk["left_elbow"], sk["left_wrist"]
+    r = 0.14 * S
+    yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
+    photo = person_photo(body).astype(np.float32)
+    arm = M.band(body.size, [shoulder, elbow, wrist], r) & (body.person > 0.5)
+    skin_tone = np.array([200, 150, 120], np.float32)
+    photo[arm] = skin_tone
+    vein = M.band(body.size, [elbow, wrist], 1.5) & arm  # a thin dark line down the bare forearm's middle
+    photo[vein] = skin_tone * 0.6
+    sleeve = M.band(body.size, [shoulder, elbow], r) & arm & (yy < elbow[1] - 0.05 * S)
+    f = lambda m: m.astype(np.float32)  # noqa: E731
+    worn = replace(body, upper_clothes=f((body.upper_clothes > 0.5) | sleeve), skin=f((body.skin > 0.5) & ~sleeve))
+    photo[sleeve] = TOP
+    alpha = (worn.upper_clothes > 0.5) & ~sleeve
+    top = WarpedGarment(colour=np.broadcast_to(RED, (H, W, 3)).astype(np.float32), alpha=alpha.astype(np.float32),
+                        parts={"torso": alpha.astype(np.float32)}, sleeveless=True)  # fmt: skip
+    out = compose(photo.astype(np.uint8), worn, top, "upper").image.astype(np.float32)
+    ax = (elbow - shoulder) / np.linalg.norm(elbow - shoulder)
+    normal = np.array([-ax[1], ax[0]])
+    mid = shoulder + 0.6 * (elbow - shoulder)
+    across = np.array(
+        [out[int(p[1]), int(p[0])].mean() for p in (mid + normal * u * r for u in np.linspace(-0.6, 0.6, 25))]
+    )
+    # Across the filled upper arm the tone changes smoothly: no dip of the vein's depth, no steps.
+    assert np.abs(np.diff(across)).max() < 6
+    assert across.min() > skin_tone.mean() * 0.85

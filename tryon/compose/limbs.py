@@ -24,9 +24,11 @@ def body_shape(body: BodyAnalysis, category: str, radii: dict[str, float] | None
     across = across / np.linalg.norm(across)
     # Generous: the silhouette (intersected below) gives the real outline of shoulders and waist.
     up = np.array([across[1], -across[0]]) if across[0] >= 0 else np.array([-across[1], across[0]])
+    # (Above the joints, not beside them: a corner out there drew square shoulders where a boxy old top's
+    # were; the arm's round cap at the joint rounds the shoulder instead.)
     torso = np.array([
-        sk["right_shoulder"] - across * 0.1 * S + up * 0.18 * S,
-        sk["left_shoulder"] + across * 0.1 * S + up * 0.18 * S,
+        sk["right_shoulder"] + up * 0.18 * S,
+        sk["left_shoulder"] + up * 0.18 * S,
         sk["left_shoulder"] + across * 0.12 * S,
         sk["left_hip"] + across * 0.35 * S,
         sk["right_hip"] - across * 0.35 * S,
@@ -291,15 +293,29 @@ def extrude_limbs(out: np.ndarray, body: BodyAnalysis, fill: np.ndarray, bare: n
         known = np.nonzero(have)[0]
         for i in np.nonzero(~have)[0]:
             profile[i] = profile[known[np.argmin(np.abs(known - i))]]
+        # A limb's shading across is smooth, a cylinder's lit from one side: a quadratic fitted to the bands
+        # (a vein or a highlight in the slice, carried along the limb, drew a stripe down it; and read
+        # between the bands: in steps, 15 bands drew a fluted limb).
+        centres = (np.arange(bins) + 0.5) / bins * 2 - 1
+        if have.sum() >= 3:
+            basis = np.stack([np.ones(bins), centres, centres**2], 1)
+            weight = np.sqrt(counts.astype(np.float64))[:, None]
+            coef, *_ = np.linalg.lstsq(basis[have] * weight[have], profile[have] * weight[have], rcond=None)
+            fitted = basis @ coef
+            # (Outside the bands the slice shows, the fit's ends stay within the colours it does show.)
+            profile = np.clip(fitted, profile[have].min(axis=0), profile[have].max(axis=0))
         inside = np.abs(u_fill) <= 1.0
-        j = np.clip(((u_fill[inside] + 1) / 2 * bins).astype(int), 0, bins - 1)
+        pos = np.clip((u_fill[inside] + 1) / 2 * bins - 0.5, 0, bins - 1)
+        lo = np.floor(pos).astype(int)
+        hi = np.minimum(lo + 1, bins - 1)
+        frac = (pos - lo)[:, None]
         region = np.zeros(body.size, bool)
         region[ty[inside], tx[inside]] = True
         win = M.bounding_window(region, reach=int(3 * soft_edge) + 2)
         if win is None:
             continue
         painted = out[win].copy()
-        painted[ty[inside] - win[0].start, tx[inside] - win[1].start] = profile[j]
+        painted[ty[inside] - win[0].start, tx[inside] - win[1].start] = profile[lo] * (1 - frac) + profile[hi] * frac
         # (Coming in from the seam with the bare skin it continues: right at an old hem the skin is in
         # its shadow, and the slice's tone, taken further in, drew a step across the leg there.)
         soft = (M.feather(region[win], soft_edge) * region[win] * depth[win])[..., None]
