@@ -668,3 +668,24 @@ def test_a_vein_in_the_bare_slice_is_not_drawn_as_a_stripe_down_the_filled_limb(
     # Across the filled upper arm the tone changes smoothly: no dip of the vein's depth, no steps.
     assert np.abs(np.diff(across)).max() < 6
     assert across.min() > skin_tone.mean() * 0.85
+
+
+def test_the_body_shape_under_a_boxy_old_top_has_round_shoulders():
+    """Where bare body would be was a polygon with corners beside the shoulder joints: under a boxy old
+    top (its silhouette square at the shoulders) the skin filled there had square shoulders (issue 3:
+    vitonhd_00121 in a drop-shoulder tee, a sleeveless top put on)."""
+    from dataclasses import replace
+
+    from tryon.compose.limbs import body_shape
+
+    body = synthetic_body()
+    rows, cols = np.arange(H)[:, None], np.arange(W)[None, :]
+    boxy = (np.abs(cols - W / 2) < 0.85 * S) & (rows > SHOULDER_Y - 0.3 * S) & (rows < 620)
+    worn = replace(body, person=np.maximum(body.person, boxy.astype(np.float32)))
+    shape = body_shape(worn, "upper")
+    sk = worn.skeleton
+    for side, sign in (("left", 1), ("right", -1)):
+        joint = sk[f"{side}_shoulder"]
+        corner = (int(joint[1] - 0.17 * S), int(joint[0] + sign * 0.08 * S))  # above and beside the joint
+        assert not shape[corner]
+        assert shape[int(joint[1] - 0.1 * S), int(joint[0])]  # the shoulder itself is body
