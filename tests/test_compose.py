@@ -689,3 +689,28 @@ def test_the_body_shape_under_a_boxy_old_top_has_round_shoulders():
         corner = (int(joint[1] - 0.17 * S), int(joint[0] + sign * 0.08 * S))  # above and beside the joint
         assert not shape[corner]
         assert shape[int(joint[1] - 0.1 * S), int(joint[0])]  # the shoulder itself is body
+
+
+def test_a_filled_upper_arm_follows_the_bare_forearm_not_the_skeletons_line():
+    """As the legs: pose points sit inside an arm's silhouette, and an upper arm filled on the skeleton's
+    line met the bare forearm below the old sleeve off-centre (issue 3: vitonhd_01992, vitonhd_00121)."""
+    from dataclasses import replace
+
+    from tryon.compose.limbs import arm_line, arm_radii
+
+    body = synthetic_body()
+    sk = body.skeleton
+    elbow, wrist = sk["left_elbow"], sk["left_wrist"]
+    axis = (wrist - elbow) / np.linalg.norm(wrist - elbow)
+    normal = np.array([-axis[1], axis[0]])
+    r = 0.12 * S
+    forearm = M.band(body.size, [elbow + normal * 10, wrist + normal * 10], r)  # 10 px off the skeleton's line
+    skin = (body.skin > 0.5) & ~M.band(body.size, [sk["left_shoulder"], elbow, wrist], 0.3 * S) | forearm
+    f = lambda m: m.astype(np.float32)  # noqa: E731
+    moved = replace(body, skin=f(skin), person=np.maximum(body.person, f(forearm)))
+    line = arm_line(moved, "left", arm_radii(moved))
+    assert np.linalg.norm(line[2] - (wrist + normal * 10)) < 2
+    assert np.linalg.norm(line[1] - elbow) > 4  # the elbow (and the upper arm) move with it
+    # The right arm, bare along the skeleton's line, stays where it was.
+    right = arm_line(moved, "right", arm_radii(moved))
+    assert np.linalg.norm(right[2] - sk["right_wrist"]) < 2

@@ -16,7 +16,7 @@ import numpy as np
 
 from tryon import masks as M
 from tryon.compose.fill import fill_uncovered
-from tryon.compose.limbs import arm_radii, body_shape, inside_new_bottoms
+from tryon.compose.limbs import arm_line, arm_radii, body_shape, inside_new_bottoms
 from tryon.compose.shading import shading_map
 from tryon.perception import BodyAnalysis
 from tryon.warp import WarpedGarment
@@ -229,10 +229,9 @@ def _arms_over_body(body: BodyAnalysis, warped: WarpedGarment, category: str, ra
         # (Long sleeves cover the arms; where a strip misses an arm, the body covers it rather than a
         # bare forearm showing through the garment.)
         return warped.alpha
-    sk = body.skeleton
     arms = np.zeros(body.size, bool)
     for side in ("left", "right"):
-        shoulder, elbow, wrist = sk[f"{side}_shoulder"], sk[f"{side}_elbow"], sk[f"{side}_wrist"]
+        shoulder, elbow, wrist = arm_line(body, side, radii)
         line = [shoulder + 0.3 * (elbow - shoulder), elbow, wrist]
         r = radii[side]
         arms |= M.tapered_band(body.size, line, [1.1 * r, r, 0.85 * r])

@@ -38,7 +38,7 @@ def body_shape(body: BodyAnalysis, category: str, radii: dict[str, float] | None
     neck_c = sk.shoulder_center
     shape |= M.band(size, [neck_c, neck_c - np.array([0, 0.45 * S])], 0.17 * S)
     for side in ("left", "right"):
-        arm = [sk[f"{side}_shoulder"], sk[f"{side}_elbow"], sk[f"{side}_wrist"]]
+        arm = arm_line(body, side, radii or {})
         r = radii[side] if radii else limb_radius(body, arm)
         # An upper arm is thicker at the shoulder (the deltoid) than at the elbow.
         shape |= M.tapered_band(size, arm, [1.2 * r, r, 0.85 * r])
@@ -57,12 +57,34 @@ def arm_radii(body: BodyAnalysis, legs: bool = False) -> dict[str, float]:
     sk = body.skeleton
     radii = {side: limb_radius(body, [sk[f"{side}_shoulder"], sk[f"{side}_elbow"], sk[f"{side}_wrist"]])
              for side in ("left", "right")}  # fmt: skip
+    for side in ("left", "right"):
+        # (Where the arm shows bare: its centre, as the legs' below.)
+        for part, (a, b) in (("upper", ("shoulder", "elbow")), ("fore", ("elbow", "wrist"))):
+            radii[f"{side}_{part}arm_shift"] = bare_shift(body, [sk[f"{side}_{a}"], sk[f"{side}_{b}"]], radii[side])
     if legs:
         for side in ("left", "right"):
             calf = [sk[f"{side}_knee"], sk[f"{side}_ankle"]]
             radii[f"{side}_leg"] = limb_radius(body, calf, KNEE_RADIUS * body.skeleton.shoulder_width)
             radii[f"{side}_leg_shift"] = bare_shift(body, calf, radii[f"{side}_leg"])
     return radii
+
+
+def arm_line(body: BodyAnalysis, side: str, measures: dict[str, float]) -> list[np.ndarray]:
+    """An arm's centre line (shoulder, elbow, wrist), moved across to the bare arm's centre where the
+    photo shows it (`arm_radii`'s shifts; an upper arm in a sleeve takes its forearm's)."""
+    sk = body.skeleton
+    points = [np.asarray(sk[f"{side}_{j}"], float) for j in ("shoulder", "elbow", "wrist")]
+    upper = measures.get(f"{side}_upperarm_shift", 0.0)
+    fore = measures.get(f"{side}_forearm_shift", 0.0)
+    upper = upper if upper else fore
+    fore = fore if fore else upper
+    if not (upper or fore):
+        return points
+    moved = []
+    for (a, b), shift in ((points[:2], upper), (points[1:], fore)):
+        axis = (b - a) / max(float(np.linalg.norm(b - a)), 1e-6)
+        moved.append(np.array([-axis[1], axis[0]]) * shift)
+    return [points[0] + moved[0], points[1] + (moved[0] + moved[1]) / 2, points[2] + moved[1]]
 
 
 def bare_shift(body: BodyAnalysis, line: list[np.ndarray], radius: float) -> float:
@@ -207,7 +229,7 @@ def _limb_lines(body: BodyAnalysis, category: str, radii: dict[str, float]):
     sk, S = body.skeleton, body.skeleton.shoulder_width
     for side in ("left", "right"):
         r = radii.get(side, ARM_RADIUS * S)
-        yield [sk[f"{side}_shoulder"], sk[f"{side}_elbow"], sk[f"{side}_wrist"]], [1.2 * r, r, 0.85 * r]
+        yield arm_line(body, side, radii), [1.2 * r, r, 0.85 * r]
         if category != "upper":
             k = radii.get(f"{side}_leg", KNEE_RADIUS * S)
             yield _leg_line(sk, side, k, radii.get(f"{side}_leg_shift", 0.0))
