@@ -255,26 +255,22 @@ def test_a_limb_is_as_wide_as_its_bare_skin_in_the_photo():
     assert limb_radius(body, arm) == pytest.approx(ARM_RADIUS * S, rel=0.15)
 
 
-def test_a_filled_limb_carries_the_bare_part_of_the_same_limb():
-    """A flat fill drew arms and legs as tubes of one colour, darker than the bare skin below them
-    (issue 3: flat fills). Where the photo shows the limb bare further along, its cross-section (tone
-    and shading) is carried along the limb."""
+def sleeveless_over_sleeved_arm(paint) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float]:
+    """A sleeveless top put on a wearer whose old sleeve covered the upper arm, the forearm bare below it.
+
+    `paint(photo, arm)` paints the bare arm (float photo, bool mask). Returns the composite (float) and
+    the upper arm's geometry: shoulder, elbow, the normal across it, its half-width.
+    """
     from dataclasses import replace
 
     body = synthetic_body()
     sk = body.skeleton
     shoulder, elbow, wrist = sk["left_shoulder"], sk["left_elbow"], sk["left_wrist"]
     r = 0.14 * S
-    yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
-    # A round forearm: lit in the middle, shaded at its sides.
-    axis = (wrist - elbow) / np.linalg.norm(wrist - elbow)
-    across = np.abs((xx - elbow[0]) * -axis[1] + (yy - elbow[1]) * axis[0]) / r
-    lit = np.clip(1.0 - 0.45 * across**2, 0.5, 1.0)
+    yy = np.mgrid[0:H, 0:W][0].astype(np.float32)
     photo = person_photo(body).astype(np.float32)
     arm = M.band(body.size, [shoulder, elbow, wrist], r) & (body.person > 0.5)
-    skin_tone = np.array([230, 180, 150], np.float32)
-    photo[arm] = (skin_tone * lit[..., None])[arm]
-    # The old top's sleeve covered the upper arm.
+    paint(photo, arm)
     sleeve = M.band(body.size, [shoulder, elbow], r) & arm & (yy < elbow[1] - 0.05 * S)
     f = lambda m: m.astype(np.float32)  # noqa: E731
     worn = replace(body, upper_clothes=f((body.upper_clothes > 0.5) | sleeve), skin=f((body.skin > 0.5) & ~sleeve))
@@ -283,10 +279,29 @@ def test_a_filled_limb_carries_the_bare_part_of_the_same_limb():
     top = WarpedGarment(colour=np.broadcast_to(RED, (H, W, 3)).astype(np.float32), alpha=alpha.astype(np.float32),
                         parts={"torso": alpha.astype(np.float32)}, sleeveless=True)  # fmt: skip
     out = compose(photo.astype(np.uint8), worn, top, "upper").image.astype(np.float32)
+    ax = (elbow - shoulder) / np.linalg.norm(elbow - shoulder)
+    return out, shoulder, elbow, np.array([-ax[1], ax[0]]), r
+
+
+def test_a_filled_limb_carries_the_bare_part_of_the_same_limb():
+    """A flat fill drew arms and legs as tubes of one colour, darker than the bare skin below them
+    (issue 3: flat fills). Where the photo shows the limb bare further along, its cross-section (tone
+    and shading) is carried along the limb."""
+    skin_tone = np.array([230, 180, 150], np.float32)
+
+    def paint(photo, arm):
+        # A round forearm: lit in the middle, shaded at its sides.
+        sk = synthetic_body().skeleton
+        elbow, wrist = sk["left_elbow"], sk["left_wrist"]
+        yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
+        axis = (wrist - elbow) / np.linalg.norm(wrist - elbow)
+        across = np.abs((xx - elbow[0]) * -axis[1] + (yy - elbow[1]) * axis[0]) / (0.14 * S)
+        lit = np.clip(1.0 - 0.45 * across**2, 0.5, 1.0)
+        photo[arm] = (skin_tone * lit[..., None])[arm]
+
+    out, shoulder, elbow, normal, r = sleeveless_over_sleeved_arm(paint)
     # Along the filled upper arm: lighter on its centre line than at its sides, in the forearm's tone.
     mid = shoulder + 0.6 * (elbow - shoulder)
-    ax = (elbow - shoulder) / np.linalg.norm(elbow - shoulder)
-    normal = np.array([-ax[1], ax[0]])
     centre = out[int(mid[1]), int(mid[0])]
     side = out[int(mid[1] + normal[1] * 0.8 * r), int(mid[0] + normal[0] * 0.8 * r)]
     assert centre.mean() > side.mean() + 15
@@ -573,30 +588,14 @@ def test_a_filled_limb_does_not_carry_the_bare_limbs_pale_outline():
     """The bare part's outline pixels are mixed with the backdrop but parsed as skin: carried along the
     filled limb, they gave it pale grey sides (issue 3: dresscode_052472, thighs filled under a shorter
     dress). The cross-section is taken inside the outline; the seam with the bare part comes in gently."""
-    from dataclasses import replace
-
-    body = synthetic_body()
-    sk = body.skeleton
-    shoulder, elbow, wrist = sk["left_shoulder"], sk["left_elbow"], sk["left_wrist"]
-    r = 0.14 * S
-    yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
-    photo = person_photo(body).astype(np.float32)
-    arm = M.band(body.size, [shoulder, elbow, wrist], r) & (body.person > 0.5)
     skin_tone = np.array([200, 140, 110], np.float32)
-    photo[arm] = skin_tone
-    outline = arm & ~M.erode(arm, 3)
     pale = np.array([215, 205, 200], np.float32)  # the outline, mixed with the backdrop
-    photo[outline] = pale
-    sleeve = M.band(body.size, [shoulder, elbow], r) & arm & (yy < elbow[1] - 0.05 * S)
-    f = lambda m: m.astype(np.float32)  # noqa: E731
-    worn = replace(body, upper_clothes=f((body.upper_clothes > 0.5) | sleeve), skin=f((body.skin > 0.5) & ~sleeve))
-    photo[sleeve] = TOP
-    alpha = (worn.upper_clothes > 0.5) & ~sleeve
-    top = WarpedGarment(colour=np.broadcast_to(RED, (H, W, 3)).astype(np.float32), alpha=alpha.astype(np.float32),
-                        parts={"torso": alpha.astype(np.float32)}, sleeveless=True)  # fmt: skip
-    out = compose(photo.astype(np.uint8), worn, top, "upper").image.astype(np.float32)
-    ax = (elbow - shoulder) / np.linalg.norm(elbow - shoulder)
-    normal = np.array([-ax[1], ax[0]])
+
+    def paint(photo, arm):
+        photo[arm] = skin_tone
+        photo[arm & ~M.erode(arm, 3)] = pale
+
+    out, shoulder, elbow, normal, r = sleeveless_over_sleeved_arm(paint)
     for t in (0.4, 0.5, 0.6):
         mid = shoulder + t * (elbow - shoulder)
         for sign in (-1, 1):
@@ -638,33 +637,17 @@ def test_a_vein_in_the_bare_slice_is_not_drawn_as_a_stripe_down_the_filled_limb(
     """The cross-section carried along a filled limb came from 15 bands of the bare slice: a vein or a
     highlight in it became a stripe down the whole limb, and the bands' steps fluted it (issue 3:
     vitonhd_00121, upper arms filled under a boxy tee's sleeves)."""
-    from dataclasses import replace
-
-    body = synthetic_body()
-    sk = body.skeleton
-    shoulder, elbow, wrist = sk["left_shoulder"], sk["left_elbow"], sk["left_wrist"]
-    r = 0.14 * S
-    yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
-    photo = person_photo(body).astype(np.float32)
-    arm = M.band(body.size, [shoulder, elbow, wrist], r) & (body.person > 0.5)
     skin_tone = np.array([200, 150, 120], np.float32)
-    photo[arm] = skin_tone
-    vein = M.band(body.size, [elbow, wrist], 1.5) & arm  # a thin dark line down the bare forearm's middle
-    photo[vein] = skin_tone * 0.6
-    sleeve = M.band(body.size, [shoulder, elbow], r) & arm & (yy < elbow[1] - 0.05 * S)
-    f = lambda m: m.astype(np.float32)  # noqa: E731
-    worn = replace(body, upper_clothes=f((body.upper_clothes > 0.5) | sleeve), skin=f((body.skin > 0.5) & ~sleeve))
-    photo[sleeve] = TOP
-    alpha = (worn.upper_clothes > 0.5) & ~sleeve
-    top = WarpedGarment(colour=np.broadcast_to(RED, (H, W, 3)).astype(np.float32), alpha=alpha.astype(np.float32),
-                        parts={"torso": alpha.astype(np.float32)}, sleeveless=True)  # fmt: skip
-    out = compose(photo.astype(np.uint8), worn, top, "upper").image.astype(np.float32)
-    ax = (elbow - shoulder) / np.linalg.norm(elbow - shoulder)
-    normal = np.array([-ax[1], ax[0]])
+
+    def paint(photo, arm):
+        photo[arm] = skin_tone
+        elbow, wrist = synthetic_body().skeleton["left_elbow"], synthetic_body().skeleton["left_wrist"]
+        photo[M.band(arm.shape, [elbow, wrist], 1.5) & arm] = skin_tone * 0.6  # a vein down the forearm
+
+    out, shoulder, elbow, normal, r = sleeveless_over_sleeved_arm(paint)
     mid = shoulder + 0.6 * (elbow - shoulder)
-    across = np.array(
-        [out[int(p[1]), int(p[0])].mean() for p in (mid + normal * u * r for u in np.linspace(-0.6, 0.6, 25))]
-    )
+    points = [mid + normal * u * r for u in np.linspace(-0.6, 0.6, 25)]
+    across = np.array([out[int(p[1]), int(p[0])].mean() for p in points])
     # Across the filled upper arm the tone changes smoothly: no dip of the vein's depth, no steps.
     assert np.abs(np.diff(across)).max() < 6
     assert across.min() > skin_tone.mean() * 0.85
