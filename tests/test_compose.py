@@ -498,8 +498,6 @@ def camisole_wearer(rim: int = 0):
     body = synthetic_body()
     rows = np.arange(H)[:, None]
     f = lambda m: m.astype(np.float32)  # noqa: E731
-    torso = (body.upper_clothes > 0.5) | ((body.skin > 0.5) & (rows > SHOULDER_Y) & (rows < 620))
-    torso &= ~M.dilate(body.skin > 0.5, 0) | (body.upper_clothes > 0.5)
     camisole = (body.upper_clothes > 0.5) & (rows >= 400)
     outline = (body.upper_clothes > 0.5) & (rows >= 400 - rim) & (rows < 400)
     upper = f(camisole) + 0.3 * f(outline)
