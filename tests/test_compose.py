@@ -695,3 +695,26 @@ def test_a_filled_upper_arm_follows_the_bare_forearm_not_the_skeletons_line():
     # The right arm, bare along the skeleton's line, stays where it was.
     right = arm_line(moved, "right", arm_radii(moved))
     assert np.linalg.norm(right[2] - sk["right_wrist"]) < 2
+
+
+def test_new_bottoms_do_not_show_through_holes_in_the_tops_parsing():
+    """New bottoms go under the current top; where the top's parsing had holes (a print's light parts
+    taken for skin), the bottoms showed through as dots of their colours on the top (issue 3:
+    dresscode_052964, trousers under the top of a houndstooth dress)."""
+    from dataclasses import replace
+
+    body = synthetic_body()
+    rows, cols = np.arange(H)[:, None], np.arange(W)[None, :]
+    holes = (body.upper_clothes > 0.5) & (rows > 520) & (rows < 610) & ((rows // 12 + cols // 12) % 5 == 0)
+    holes &= ~M.dilate(~(body.upper_clothes > 0.5), 6)
+    assert holes.sum() > 300
+    f = lambda m: m.astype(np.float32)  # noqa: E731
+    worn = replace(body, upper_clothes=f((body.upper_clothes > 0.5) & ~holes), skin=f((body.skin > 0.5) | holes))
+    photo = person_photo(worn)
+    # New trousers whose waistband reaches up under the top.
+    alpha = ((rows > 500) & (rows < 900) & (np.abs(cols - W / 2) < 0.7 * S)).astype(np.float32)
+    trousers = WarpedGarment(colour=np.broadcast_to(RED, (H, W, 3)).astype(np.float32), alpha=alpha,
+                             parts={"torso": alpha})  # fmt: skip
+    out = compose(photo, worn, trousers, "lower").image.astype(np.float32)
+    red = np.linalg.norm(out - RED, axis=2) < 60
+    assert red[holes].mean() < 0.05

@@ -87,3 +87,26 @@ def test_lit_bare_shoulders_are_skin_not_the_top(real_dir):
     # The top itself stays the top.
     chest = M.band(body.size, [sk.shoulder_center + np.array([0, 0.5 * S])], 0.15 * S)
     assert (body.upper_clothes[chest] > 0.5).mean() > 0.9
+
+
+def test_a_fine_print_whose_light_checks_pass_for_skin_is_clothes(portraits):
+    """A houndstooth or a beige check: its light squares are skin-coloured, and the top was parsed as
+    skin speckled with clothes. Filled around the specks, the old print stayed in the result, and the
+    new bottoms showed through the holes (issue 3: dresscode_052964 in a beige houndstooth dress)."""
+    photo = load_image(portraits["astronaut"])
+    plain = estimate_body(photo)
+    sk = plain.skeleton
+    S = sk.shoulder_width
+    c = sk.shoulder_center
+    x0, x1 = int(c[0] - 0.3 * S), int(c[0] + 0.3 * S)
+    y0, y1 = int(c[1] + 0.25 * S), int(c[1] + 0.7 * S)
+    assert plain.upper_clothes[(y0 + y1) // 2, (x0 + x1) // 2] > 0.5
+    face = plain.face > 0.5
+    tone = np.median(photo[face], axis=0)
+    checked = photo.copy()
+    yy, xx = np.mgrid[y0:y1, x0:x1]
+    light = ((yy // 3) + (xx // 3)) % 2 == 0  # 3 px checks: light ones skin-coloured, dark ones brown
+    checked[y0:y1, x0:x1] = np.where(light[..., None], tone, (70, 45, 35)).astype(np.uint8)
+    body = estimate_body(checked)
+    assert body.skin[y0:y1, x0:x1].mean() < 0.1
+    assert (body.face > 0.5)[face].mean() > 0.9  # (the face is still found)

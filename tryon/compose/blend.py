@@ -92,7 +92,9 @@ def _compose_box(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, 
         alpha = alpha * (1 - _neck_opening(body))
     if category == "lower":
         # A top hangs over the waistband: the new bottom goes under the current top.
-        alpha = alpha * (1 - body.upper_clothes)
+        # (The top as one piece: the bottoms seen through the holes its parsing left drew dots on it.)
+        top = M.fill_holes(M.close(body.upper_clothes > 0.5, max(1, int(0.02 * S))))
+        alpha = alpha * (1 - np.maximum(body.upper_clothes, top.astype(np.float32)))
     colour = warped.colour
     if category != "lower" and not warped.sleeveless and len(warped.parts) > 1:
         colour, alpha = _reach_old_shoulders(body, old_b, colour, alpha, protect)

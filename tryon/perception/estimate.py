@@ -58,6 +58,12 @@ def estimate_body(image: np.ndarray, detectors: Detectors | None = None) -> Body
     to_skin = skin_colour.distance(lab)
     skin = person & (to_skin < 2.6)
     skin = M.open_(skin, 1)
+    # A fine print whose light parts pass for skin (houndstooth, a beige check) is skin-like pixels between
+    # close-set dark ones; real skin has no such dots. Below the chin, the gaps between non-skin person
+    # pixels narrower than a few pixels are closed: they are the print's, not skin.
+    rows = np.arange(h)[:, None]
+    clothed = M.close(person & ~skin & (rows > chin_y), max(1, int(round(PRINT_GAP * S))))
+    skin &= ~clothed | (rows <= chin_y)
 
     # 4. Hands from the pose's hand points; hair from above the chin.
     hands = _hands(skeleton, skin, person, (h, w))
@@ -336,6 +342,9 @@ def _face(image, skeleton: Skeleton, person, detectors: Detectors):
     ys, xs = np.nonzero(face)
     box = (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
     return face, box, float(ys.max()), False, True
+
+
+PRINT_GAP = 0.012  # the widest gap between a print's dark dots that is closed, in shoulder widths
 
 
 def _skin_colour(lab, face, person, skeleton: Skeleton, chin_y: float) -> ColourModel:
