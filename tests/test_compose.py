@@ -677,7 +677,7 @@ def test_a_filled_upper_arm_follows_the_bare_forearm_not_the_skeletons_line():
     line met the bare forearm below the old sleeve off-centre (issue 3: vitonhd_01992, vitonhd_00121)."""
     from dataclasses import replace
 
-    from tryon.compose.limbs import arm_line, arm_radii
+    from tryon.compose.limbs import arm_line, limb_measures
 
     body = synthetic_body()
     sk = body.skeleton
@@ -689,11 +689,11 @@ def test_a_filled_upper_arm_follows_the_bare_forearm_not_the_skeletons_line():
     skin = (body.skin > 0.5) & ~M.band(body.size, [sk["left_shoulder"], elbow, wrist], 0.3 * S) | forearm
     f = lambda m: m.astype(np.float32)  # noqa: E731
     moved = replace(body, skin=f(skin), person=np.maximum(body.person, f(forearm)))
-    line = arm_line(moved, "left", arm_radii(moved))
+    line = arm_line(moved, "left", limb_measures(moved))
     assert np.linalg.norm(line[2] - (wrist + normal * 10)) < 2
     assert np.linalg.norm(line[1] - elbow) > 4  # the elbow (and the upper arm) move with it
     # The right arm, bare along the skeleton's line, stays where it was.
-    right = arm_line(moved, "right", arm_radii(moved))
+    right = arm_line(moved, "right", limb_measures(moved))
     assert np.linalg.norm(right[2] - sk["right_wrist"]) < 2
 
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from tryon import masks as M
 from tryon.compose.fill import fill_uncovered
-from tryon.compose.limbs import arm_line, arm_radii, body_shape, inside_new_bottoms
+from tryon.compose.limbs import arm_line, body_shape, inside_new_bottoms, limb_measures
 from tryon.compose.shading import shading_map
 from tryon.perception import BodyAnalysis
 from tryon.warp import WarpedGarment
@@ -86,7 +86,7 @@ def _compose_box(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, 
     # pass for skin) closed, or they stay as patches of the old garment.
     old_b = M.fill_holes(M.close(_old_garment(body, category) > 0.5, max(1, int(0.02 * S))))
     protect = np.maximum.reduce([body.face, body.hair, body.hands, body.feet])
-    radii = arm_radii(body, legs=category != "upper")
+    radii = limb_measures(body, legs=category != "upper")
     alpha = _arms_over_body(body, warped, category, radii) * (1 - protect)
     if category != "lower":
         alpha = alpha * (1 - _neck_opening(body))

@@ -6,7 +6,8 @@ import cv2
 import numpy as np
 
 from tryon import masks as M
-from tryon.compose.limbs import body_shape, extrude_limbs
+from tryon.compose.extrude import extrude_limbs
+from tryon.compose.limbs import body_shape
 from tryon.perception import BodyAnalysis
 
 
@@ -40,9 +41,9 @@ def fill_uncovered(person: np.ndarray, body: BodyAnalysis, region: np.ndarray, c
         skin = body.face > 0.5
     out = continue_from(out, skin, skin_part, soft_edge, fallback=skin_rgb(body), seam=True)
     win = M.bounding_window(skin_part, reach=int(3 * soft_edge) + 2)
-    # How far in from the skin it continues each filled pixel is (0 at the seam, 1 from SEAM_FADE
-    # shoulder widths in): at the seam the fill is that skin's own tone, so the shading below comes in
-    # gradually, or the seam shows as a step (a chest filled under a camisole's lace).
+    # Each filled pixel's depth: 0 at the seam with the skin it continues, 1 from SEAM_FADE shoulder
+    # widths in. At the seam the fill is that skin's own tone, so the shading below comes in gradually,
+    # or the seam shows as a step (a chest filled under a camisole's lace).
     depth = np.zeros(body.size, np.float32)
     depth[win] = np.clip(cv2.distanceTransform((~skin[win]).astype(np.uint8), cv2.DIST_L2, 3) / (SEAM_FADE * S), 0, 1)
     # Round limbs and the neck are darker towards their edges.
@@ -120,8 +121,8 @@ def continue_from(image: np.ndarray, source: np.ndarray, region: np.ndarray, sof
     share = cv2.resize(source.astype(np.float32), (sw, sh), interpolation=cv2.INTER_AREA)
     src = (share > 0.6).astype(np.float32)
     # (A cell's colour is its source pixels' mean: the others in it, the old garment's rim next to the
-    # skin, would tint the whole fill.)
-    # (cv2's product: numpy's of a float image by a broadcast bool mask costs 20 times more.)
+    # skin, would tint the whole fill. The product by cv2: numpy's, of a float image by a broadcast
+    # bool mask, costs 20 times more.)
     masked = cv2.multiply(np.ascontiguousarray(image, np.float32),
                           cv2.cvtColor(source.astype(np.float32), cv2.COLOR_GRAY2RGB))  # fmt: skip
     col = cv2.resize(masked, (sw, sh), interpolation=cv2.INTER_AREA)
