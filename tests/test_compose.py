@@ -718,3 +718,58 @@ def test_new_bottoms_do_not_show_through_holes_in_the_tops_parsing():
     out = compose(photo, worn, trousers, "lower").image.astype(np.float32)
     red = np.linalg.norm(out - RED, axis=2) < 60
     assert red[holes].mean() < 0.05
+
+
+def test_an_arm_filled_far_from_bare_skin_takes_the_faces_tone_not_a_shadowed_necks():
+    """The skin fill continues the nearest bare skin: for an arm all in a long sleeve that is the neck,
+    often in the chin's shadow, and carried down the whole arm it drew grey-khaki arms (issue 3: the
+    astronaut example, long sleeves replaced by a tee's short ones). Far from any bare skin the fill
+    drifts to the face's tone."""
+    from dataclasses import replace
+
+    from tryon.compose.fill import skin_rgb
+
+    body = synthetic_body()
+    sk = body.skeleton
+    f = lambda m: m.astype(np.float32)  # noqa: E731
+    arms = np.zeros(body.size, bool)
+    for side in ("left", "right"):
+        arms |= M.band(body.size, [sk[f"{side}_shoulder"], sk[f"{side}_elbow"], sk[f"{side}_wrist"]], 0.2 * S)
+    arms &= (body.skin > 0.5) & (np.arange(H)[:, None] > 250)
+    worn = replace(body, skin=f((body.skin > 0.5) & ~arms), upper_clothes=f((body.upper_clothes > 0.5) | arms))
+    face_tone = skin_rgb(worn)
+    photo = person_photo(worn).astype(np.float32)
+    photo[worn.face > 0.5] = face_tone
+    photo[(worn.skin > 0.5) & (worn.face < 0.5)] = face_tone * 0.6  # the neck, in shadow
+    out = compose(photo.astype(np.uint8), worn, wide_top(sleeveless=True), "upper").image.astype(np.float32)
+    for side in ("left", "right"):
+        p = sk[f"{side}_elbow"]  # far down the arm from the neck
+        tone = out[int(p[1]), int(p[0])]
+        assert np.linalg.norm(tone - face_tone) < np.linalg.norm(tone - face_tone * 0.6)
+
+
+def test_only_sure_skin_below_the_chin_feeds_a_skin_fill():
+    """Blonde hair beside the face and a white cord on the old top were parsed as skin, and the neck
+    filled from them came out khaki (issue 3: the astronaut example). Skin above the chin that is not
+    the face, and skin far from the skin colour, feed no fill."""
+    from dataclasses import replace
+
+    from tryon.compose.fill import fill_uncovered
+
+    body = synthetic_body()
+    rows, cols = np.arange(H)[:, None], np.arange(W)[None, :]
+    f = lambda m: m.astype(np.float32)  # noqa: E731
+    x0, y0, x1, y1 = body.face_box
+    face = body.face > 0.5
+    hair = M.dilate(face, 25) & ~face & (rows < y1 - 20)  # beside and above the face
+    cord = (np.abs(cols - W / 2 - 0.25 * S) < 4) & (rows > y1) & (rows < y1 + 40)  # white, on the old top
+    neck = (body.person > 0.5) & ~face & (rows > y1 - 5) & (rows < SHOULDER_Y) & (np.abs(cols - W / 2) < 0.2 * S)
+    worn = replace(body, skin=f(hair | cord), person=np.maximum(body.person, f(hair | cord)))
+    photo = person_photo(worn).astype(np.float32)
+    photo[face] = SKIN
+    photo[hair] = (150, 120, 60)  # blonde-brown
+    photo[cord] = (245, 245, 245)
+    out = fill_uncovered(photo, worn, neck & ~cord, "upper")
+    tone = out[neck & ~cord & (rows > y1 + 20)].mean(axis=0)
+    # The face's tone, not the hair's or the cord's.
+    assert np.linalg.norm(tone - SKIN) < min(np.linalg.norm(tone - (150, 120, 60)), np.linalg.norm(tone - 245)) / 2

@@ -37,6 +37,15 @@ def fill_uncovered(person: np.ndarray, body: BodyAnalysis, region: np.ndarray, c
     if not skin_part.any():
         return out
     skin = (body.skin > 0.5) & (body.face < 0.5) & ~region
+    if body.face_box is not None:
+        # (Above the chin, skin that is not the face is hair taken for skin: blonde hair drew khaki necks.)
+        skin[: max(0, body.face_box[3] - int(0.05 * S))] = False
+    ys, xs = np.nonzero(skin)
+    if len(ys):
+        # Only what is surely skin feeds the fill: a white cord or a beige button parsed as skin, mixed
+        # in, greyed it.
+        lab = cv2.cvtColor(person[ys, xs][None].astype(np.uint8), cv2.COLOR_RGB2LAB)[0].astype(np.float32)
+        skin[ys, xs] = body.skin_colour.distance(lab) < SURE_SKIN
     if skin.sum() < 50:
         skin = body.face > 0.5
     out = continue_from(out, skin, skin_part, soft_edge, fallback=skin_rgb(body), seam=True)
@@ -45,7 +54,12 @@ def fill_uncovered(person: np.ndarray, body: BodyAnalysis, region: np.ndarray, c
     # widths in. At the seam the fill is that skin's own tone, so the shading below comes in gradually,
     # or the seam shows as a step (a chest filled under a camisole's lace).
     depth = np.zeros(body.size, np.float32)
-    depth[win] = np.clip(cv2.distanceTransform((~skin[win]).astype(np.uint8), cv2.DIST_L2, 3) / (SEAM_FADE * S), 0, 1)
+    away = cv2.distanceTransform((~skin[win]).astype(np.uint8), cv2.DIST_L2, 3)
+    depth[win] = np.clip(away / (SEAM_FADE * S), 0, 1)
+    # Far from any bare skin (an arm in a long sleeve), the fill drifts to the face's skin tone: the
+    # nearest skin may be a neck in the chin's shadow, and carried down a whole arm it greys it.
+    far = np.clip((away - FAR_FROM * S) / (FAR_FROM * S), 0, 1) * FAR_TONE * skin_part[win]
+    out[win] += (skin_rgb(body) - out[win]) * far[..., None]
     # Round limbs and the neck are darker towards their edges.
     dist = cv2.distanceTransform(shape[win].astype(np.uint8), cv2.DIST_L2, 3)
     # (Relative to the limb's own half-width: the local maximum of the distance to its outline.)
@@ -81,6 +95,9 @@ def _broad(light: np.ndarray, sigma: float) -> np.ndarray:
     return cv2.resize(cv2.GaussianBlur(small, (0, 0), sigma / k), (w, h), interpolation=cv2.INTER_LINEAR)
 
 
+FAR_FROM = 0.3  # from how far (and over how much further) a fill drifts to the face's tone, in shoulder widths
+FAR_TONE = 0.6  # how much of the face's tone a fill far from any bare skin takes
+SURE_SKIN = 2.0  # the skin colour model's distance within which a skin pixel feeds a fill
 SEAM_FADE = 0.15  # how far in from the skin it continues a fill's shading comes in fully, in shoulder widths
 
 
