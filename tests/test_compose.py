@@ -436,10 +436,8 @@ def test_a_new_top_opens_at_the_neck_even_over_an_old_high_collar():
     assert (np.linalg.norm(out[chest] - RED, axis=1) < 40).mean() > 0.95
 
 
-def test_a_filled_arm_is_shaded_round_not_a_flat_strip():
-    """An arm under an old long sleeve, bared by a sleeveless top and with no bare stretch in the photo
-    to copy, was filled in one flat tone: a strip pasted on (issue 3: viton256_000066, long sleeves
-    replaced). Seen from the front a limb darkens towards its sides."""
+def long_sleeved_wearer():
+    """The synthetic wearer in an old top with long sleeves: no bare arm below the shoulders."""
     from dataclasses import replace
 
     body = synthetic_body()
@@ -448,8 +446,16 @@ def test_a_filled_arm_is_shaded_round_not_a_flat_strip():
     arms = np.zeros(body.size, bool)
     for side in ("left", "right"):
         arms |= M.band(body.size, [sk[f"{side}_shoulder"], sk[f"{side}_elbow"], sk[f"{side}_wrist"]], 0.2 * S)
-    arms &= (body.skin > 0.5) & (np.arange(H)[:, None] > 250)  # long sleeves: no bare arm below the shoulder
-    worn = replace(body, skin=f((body.skin > 0.5) & ~arms), upper_clothes=f((body.upper_clothes > 0.5) | arms))
+    arms &= (body.skin > 0.5) & (np.arange(H)[:, None] > 250)
+    return replace(body, skin=f((body.skin > 0.5) & ~arms), upper_clothes=f((body.upper_clothes > 0.5) | arms))
+
+
+def test_a_filled_arm_is_shaded_round_not_a_flat_strip():
+    """An arm under an old long sleeve, bared by a sleeveless top and with no bare stretch in the photo
+    to copy, was filled in one flat tone: a strip pasted on (issue 3: viton256_000066, long sleeves
+    replaced). Seen from the front a limb darkens towards its sides."""
+    worn = long_sleeved_wearer()
+    sk = worn.skeleton
     out = compose(person_photo(worn), worn, wide_top(sleeveless=True), "upper").image.astype(np.float32)
     ratios = []
     for side in ("left", "right"):
@@ -725,18 +731,10 @@ def test_an_arm_filled_far_from_bare_skin_takes_the_faces_tone_not_a_shadowed_ne
     often in the chin's shadow, and carried down the whole arm it drew grey-khaki arms (issue 3: the
     astronaut example, long sleeves replaced by a tee's short ones). Far from any bare skin the fill
     drifts to the face's tone."""
-    from dataclasses import replace
-
     from tryon.compose.fill import skin_rgb
 
-    body = synthetic_body()
-    sk = body.skeleton
-    f = lambda m: m.astype(np.float32)  # noqa: E731
-    arms = np.zeros(body.size, bool)
-    for side in ("left", "right"):
-        arms |= M.band(body.size, [sk[f"{side}_shoulder"], sk[f"{side}_elbow"], sk[f"{side}_wrist"]], 0.2 * S)
-    arms &= (body.skin > 0.5) & (np.arange(H)[:, None] > 250)
-    worn = replace(body, skin=f((body.skin > 0.5) & ~arms), upper_clothes=f((body.upper_clothes > 0.5) | arms))
+    worn = long_sleeved_wearer()
+    sk = worn.skeleton
     face_tone = skin_rgb(worn)
     photo = person_photo(worn).astype(np.float32)
     photo[worn.face > 0.5] = face_tone
