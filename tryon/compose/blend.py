@@ -84,7 +84,7 @@ def _compose_box(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, 
     S = body.skeleton.shoulder_width
     # 1. What is replaced: the old garment, with the holes its parsing left (a print whose colours
     # pass for skin) closed, or they stay as patches of the old garment.
-    old_b = M.fill_holes(M.close(_old_garment(body, category) > 0.5, max(1, int(0.02 * S))))
+    old_b = _one_piece(_old_garment(body, category), S)
     protect = np.maximum.reduce([body.face, body.hair, body.hands, body.feet])
     radii = limb_measures(body, legs=category != "upper")
     alpha = _arms_over_body(body, warped, category, radii) * (1 - protect)
@@ -93,8 +93,7 @@ def _compose_box(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, 
     if category == "lower":
         # A top hangs over the waistband: the new bottom goes under the current top.
         # (The top as one piece: the bottoms seen through the holes its parsing left drew dots on it.)
-        top = M.fill_holes(M.close(body.upper_clothes > 0.5, max(1, int(0.02 * S))))
-        alpha = alpha * (1 - np.maximum(body.upper_clothes, top.astype(np.float32)))
+        alpha = alpha * (1 - np.maximum(body.upper_clothes, _one_piece(body.upper_clothes, S).astype(np.float32)))
     colour = warped.colour
     if category != "lower" and not warped.sleeveless and len(warped.parts) > 1:
         colour, alpha = _reach_old_shoulders(body, old_b, colour, alpha, protect)
@@ -140,6 +139,11 @@ def _compose_box(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, 
 
 
 OLD_RIM = 0.1  # the old garment's parsed probability down to which its outline's mixed pixels are filled
+
+
+def _one_piece(garment: np.ndarray, S: float) -> np.ndarray:
+    """A parsed garment (soft mask) as one piece: its narrow gaps closed and its holes filled."""
+    return M.fill_holes(M.close(garment > 0.5, max(1, int(0.02 * S))))
 
 
 def _neck_opening(body: BodyAnalysis) -> np.ndarray:

@@ -71,7 +71,7 @@ def estimate_body(image: np.ndarray, detectors: Detectors | None = None) -> Body
     waist_y = _waist(lab, person & ~skin, skeleton, h)
     top_colour = _region_colour(
         lab,
-        person & ~skin & ~face & (np.arange(h)[:, None] > chin_y) & ~arm_bands,
+        person & ~skin & ~face & (rows > chin_y) & ~arm_bands,
         chin_y,
         min(waist_y, skeleton.shoulder_center[1] + 0.9 * S),
     )
@@ -80,13 +80,12 @@ def estimate_body(image: np.ndarray, detectors: Detectors | None = None) -> Body
         # Skin in a highlight or a shadow falls outside the face's colour model (a lit bare shoulder
         # reads as "not skin", is taken for the top and painted over). Below the chin, next to bare
         # skin, nearer skin than the top's colour by far, it is skin.
-        weak = person & ~skin & ~face & ~hair & (np.arange(h)[:, None] > chin_y) & (to_skin < 5.0)
+        weak = person & ~skin & ~face & ~hair & (rows > chin_y) & (to_skin < 5.0)
         ys, xs = np.nonzero(weak)  # (the top's distance only where it decides)
         weak[ys, xs] = top_colour.distance(lab[ys, xs]) > 2.0 * to_skin[ys, xs]
         skin |= M.components_touching(weak, M.dilate(skin, 1))
 
     # 5. Clothes: the silhouette minus skin, face, hair and hands, split at the waist.
-    rows = np.arange(h)[:, None]
     clothed = person & ~skin & ~face & ~hair & ~hands
     # Shoes start a little below each ankle joint; trouser hems above that may be replaced. Each leg
     # has its own ankle (a stride puts one foot higher): the columns nearer each ankle use it.
