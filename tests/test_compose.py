@@ -526,6 +526,22 @@ def test_the_old_tops_soft_outline_is_filled_not_left_as_a_line():
     assert np.abs(out[line] - SKIN).max(axis=1).max() < 12
 
 
+def test_a_light_trim_along_the_old_neckline_does_not_tint_the_filled_chest():
+    """A lace trim along the camisole's top is a line of light mixed pixels parsed as skin. Continued
+    into the fill, it made the filled chest a flat block of its pinkish tint under a visible seam
+    (issue 3: viton256_014834). The fill continues the skin beyond it and paints over it."""
+    worn, photo, top = camisole_wearer()
+    rows, cols = np.arange(H)[:, None], np.arange(W)[None, :]
+    trim = (worn.skin > 0.5) & (rows >= 394) & (rows < 400) & (np.abs(cols - W / 2) < 0.6 * S)
+    photo = photo.copy()
+    photo[trim] = (230, 190, 170)  # light, and close enough to the skin to pass for it
+    out = compose(photo, worn, top, "upper").image.astype(np.float32)
+    middle = np.abs(cols - W / 2) < 0.3 * S
+    chest = out[(rows >= 410) & (rows < 460) & middle].mean(axis=0)
+    assert np.abs(chest - SKIN).max() < 6, chest
+    assert np.abs(out[trim & middle] - SKIN).max(axis=1).mean() < 8
+
+
 def test_a_filled_chest_meets_the_skin_above_it_without_a_step():
     """The filled skin takes the broad light the old top had: a camisole darker along its edge darkened
     the fill right at its seam with the bare chest, a straight step across it (issue 3: viton256_014834,

@@ -46,6 +46,14 @@ def fill_uncovered(person: np.ndarray, body: BodyAnalysis, region: np.ndarray, c
         # in, greyed it.
         lab = cv2.cvtColor(person[ys, xs][None].astype(np.uint8), cv2.COLOR_RGB2LAB)[0].astype(np.float32)
         skin[ys, xs] = body.skin_colour.distance(lab) < SURE_SKIN
+    # The skin right next to the old garment is its edge's mixed pixels (a lace trim's light line):
+    # continued into the fill, their tint made it a flat block of another colour. The fill starts a
+    # little further in and covers them too.
+    edge = M.dilate(skin_part, max(2, int(SEAM_SETBACK * S))) & skin
+    bare = skin.copy()
+    if (skin & ~edge).sum() >= 50:
+        skin &= ~edge
+        skin_part = skin_part | edge
     if skin.sum() < 50:
         skin = body.face > 0.5
     out = continue_from(out, skin, skin_part, soft_edge, fallback=skin_rgb(body), seam=True)
@@ -54,7 +62,7 @@ def fill_uncovered(person: np.ndarray, body: BodyAnalysis, region: np.ndarray, c
     # widths in. At the seam the fill is that skin's own tone, so the shading below comes in gradually,
     # or the seam shows as a step (a chest filled under a camisole's lace).
     depth = np.zeros(body.size, np.float32)
-    away = cv2.distanceTransform((~skin[win]).astype(np.uint8), cv2.DIST_L2, 3)
+    away = cv2.distanceTransform((~bare[win]).astype(np.uint8), cv2.DIST_L2, 3)
     depth[win] = np.clip(away / (SEAM_FADE * S), 0, 1)
     # Far from any bare skin (an arm in a long sleeve), the fill drifts to the face's skin tone: the
     # nearest skin may be a neck in the chin's shadow, and carried down a whole arm it greys it.
@@ -98,6 +106,7 @@ def _broad(light: np.ndarray, sigma: float) -> np.ndarray:
 FAR_FROM = 0.3  # from how far (and over how much further) a fill drifts to the face's tone, in shoulder widths
 FAR_TONE = 0.6  # how much of the face's tone a fill far from any bare skin takes
 SURE_SKIN = 2.0  # the skin colour model's distance within which a skin pixel feeds a fill
+SEAM_SETBACK = 0.03  # how far from the old garment the skin a fill continues starts, in shoulder widths
 SEAM_FADE = 0.15  # how far in from the skin it continues a fill's shading comes in fully, in shoulder widths
 
 
