@@ -762,6 +762,47 @@ def test_an_arm_filled_far_from_bare_skin_takes_the_faces_tone_not_a_shadowed_ne
         assert np.linalg.norm(tone - face_tone) < np.linalg.norm(tone - face_tone * 0.6)
 
 
+def test_an_arm_filled_far_from_bare_skin_takes_the_bodys_tone_not_the_faces_lit_core():
+    """The skin colour model's mean is the face's lit core, lighter than the wearer's skin overall:
+    arms drawn in it under old long sleeves were paler than the hands and the neck (issue 3:
+    viton256_000066). Far from bare skin a fill drifts to the median tone of the face and bare skin."""
+    from dataclasses import replace
+
+    import cv2
+
+    from tryon.compose.fill import skin_rgb
+    from tryon.perception.body import ColourModel
+
+    worn = long_sleeved_wearer()
+    lab = cv2.cvtColor(SKIN.astype(np.uint8)[None, None], cv2.COLOR_RGB2LAB).reshape(3).astype(float)
+    worn = replace(worn, skin_colour=ColourModel(mean=lab + [35, 0, 0], std=np.array([20.0, 5.0, 6.0])))
+    lit = skin_rgb(worn)
+    assert lit.mean() > SKIN.mean() + 20  # (the premise: the model's mean is lighter)
+    photo = person_photo(worn)
+    out = compose(photo, worn, wide_top(sleeveless=True), "upper").image.astype(np.float32)
+    for side in ("left", "right"):
+        p = worn.skeleton[f"{side}_elbow"]
+        tone = out[int(p[1]) - 3 : int(p[1]) + 4, int(p[0]) - 3 : int(p[0]) + 4].reshape(-1, 3).mean(axis=0)
+        assert np.abs(tone - SKIN).max() < 12, tone
+
+
+def test_a_highlight_beside_the_old_garment_is_not_carried_deep_into_the_fill():
+    """A shoulder's lit top beside an armhole, continued into the fill, made a glowing patch of skin
+    (issue 3: vitonhd_01992, a tank's wide armhole). Deep in a fill its brightness regresses towards
+    the body's tone; its hue stays the nearest skin's."""
+    worn, photo, top = camisole_wearer()
+    rows, cols = np.arange(H)[:, None], np.arange(W)[None, :]
+    photo = photo.astype(np.float32)
+    lit = (worn.skin > 0.5) & (worn.face < 0.5) & (rows >= 340) & (rows < 400) & (np.abs(cols - W / 2) < 0.5 * S)
+    photo[lit] = np.minimum(SKIN * 1.2, 255)  # the chest above the camisole in full light
+    out = compose(photo.astype(np.uint8), worn, top, "upper").image.astype(np.float32)
+    deep = out[(rows >= 440) & (rows < 465) & (np.abs(cols - W / 2) < 0.3 * S)].mean(axis=0)
+    seam = out[(rows >= 392) & (rows < 398) & (np.abs(cols - W / 2) < 0.3 * S)].mean(axis=0)
+    assert deep.mean() < seam.mean() - 8, (deep, seam)
+    hue = lambda c: c / c.sum()  # noqa: E731
+    assert np.abs(hue(deep) - hue(SKIN)).max() < 0.01
+
+
 def test_only_sure_skin_below_the_chin_feeds_a_skin_fill():
     """Blonde hair beside the face and a white cord on the old top were parsed as skin, and the neck
     filled from them came out khaki (issue 3: the astronaut example). Skin above the chin that is not

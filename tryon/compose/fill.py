@@ -51,6 +51,7 @@ def fill_uncovered(person: np.ndarray, body: BodyAnalysis, region: np.ndarray, c
     # little further in and covers them too.
     edge = M.dilate(skin_part, max(2, int(SEAM_SETBACK * S))) & skin
     bare = skin.copy()
+    tone = _body_tone(person, bare, body)
     if (skin & ~edge).sum() >= 50:
         skin &= ~edge
         skin_part = skin_part | edge
@@ -64,10 +65,17 @@ def fill_uncovered(person: np.ndarray, body: BodyAnalysis, region: np.ndarray, c
     depth = np.zeros(body.size, np.float32)
     away = cv2.distanceTransform((~bare[win]).astype(np.uint8), cv2.DIST_L2, 3)
     depth[win] = np.clip(away / (SEAM_FADE * S), 0, 1)
-    # Far from any bare skin (an arm in a long sleeve), the fill drifts to the face's skin tone: the
+    # Far from any bare skin (an arm in a long sleeve), the fill drifts to the body's skin tone: the
     # nearest skin may be a neck in the chin's shadow, and carried down a whole arm it greys it.
     far = np.clip((away - FAR_FROM * S) / (FAR_FROM * S), 0, 1) * FAR_TONE * skin_part[win]
-    out[win] += (skin_rgb(body) - out[win]) * far[..., None]
+    out[win] += (tone - out[win]) * far[..., None]
+    # A highlight at the seam (a shoulder's lit top beside an armhole) is not carried in: the fill's
+    # brightness regresses towards the body's tone with depth (its hue stays the nearest skin's).
+    part = out[win]
+    lum = part.mean(axis=2)
+    ratio = np.clip(float(tone.mean()) / np.maximum(lum, 1.0), 0.5, 2.0)
+    pull = 1 + (ratio - 1) * (TONE_PULL * depth[win] * skin_part[win])
+    out[win] = part * pull[..., None]
     # Round limbs and the neck are darker towards their edges.
     dist = cv2.distanceTransform(shape[win].astype(np.uint8), cv2.DIST_L2, 3)
     # (Relative to the limb's own half-width: the local maximum of the distance to its outline.)
@@ -106,8 +114,24 @@ def _broad(light: np.ndarray, sigma: float) -> np.ndarray:
 FAR_FROM = 0.3  # from how far (and over how much further) a fill drifts to the face's tone, in shoulder widths
 FAR_TONE = 0.6  # how much of the face's tone a fill far from any bare skin takes
 SURE_SKIN = 2.0  # the skin colour model's distance within which a skin pixel feeds a fill
+TONE_PULL = 0.5  # how far a fill's brightness regresses towards the body's tone, fully in
 SEAM_SETBACK = 0.03  # how far from the old garment the skin a fill continues starts, in shoulder widths
 SEAM_FADE = 0.15  # how far in from the skin it continues a fill's shading comes in fully, in shoulder widths
+
+
+def _body_tone(person: np.ndarray, bare: np.ndarray, body: BodyAnalysis) -> np.ndarray:
+    """The body's skin tone: the median colour of the face and the sure bare skin below it together.
+
+    (The skin model's mean is the face's lit core: an arm drawn in that tone was paler than the
+    wearer's hands and neck. The face is in it so that a neck in shadow, the only bare skin below the
+    chin, does not darken every fill.)"""
+    source = bare | (body.face > 0.5)
+    if source.sum() < MIN_TONE_PIXELS:
+        return skin_rgb(body)
+    return np.median(person[source], axis=0).astype(np.float32)
+
+
+MIN_TONE_PIXELS = 200
 
 
 def _mean_colour(image: np.ndarray, source: np.ndarray) -> np.ndarray:
