@@ -558,6 +558,78 @@ def test_a_filled_chest_meets_the_skin_above_it_without_a_step():
     assert np.abs(above - below).max() < 4
 
 
+def strapped_camisole_wearer(strap_half_width: float = 2, strap_at: float = 0.33, sides_at: float = 0.4,
+                             slant: float = 0.0):  # fmt: skip
+    """The synthetic wearer in a camisole cut straight across at row 340 whose thin straps rise over the
+    shoulders, and a new top with a wide square neck: its sides cover the shoulders outside the straps,
+    its front starts at row 430. Returns (worn body, photo, new top, straps)."""
+    from dataclasses import replace
+
+    body = synthetic_body()
+    rows, cols = np.arange(H)[:, None], np.arange(W)[None, :]
+    f = lambda m: m.astype(np.float32)  # noqa: E731
+    # (`slant`: how far out the strap leans at its top, over 65 rows, in shoulder widths.)
+    out = (strap_at + slant * (340 - rows) / 65) * S
+    straps = (np.abs(np.abs(cols - W / 2) - out) < strap_half_width) & (rows >= SHOULDER_Y - 25) & (rows < 340)
+    straps &= body.person > 0.5
+    camisole = ((body.upper_clothes > 0.5) & (rows >= 340)) | straps
+    bare = ((body.skin > 0.5) | (body.upper_clothes > 0.5)) & ~camisole
+    worn = replace(body, upper_clothes=f(camisole), skin=f(bare))
+    photo = person_photo(worn)
+    sides = (np.abs(cols - W / 2) >= sides_at * S) & (rows >= SHOULDER_Y - 20)
+    alpha = ((worn.person > 0.5) & (worn.face < 0.5) & (sides | (rows >= 430)) & (rows < 620)).astype(np.float32)
+    sleeves = {f"{side}_sleeve": np.zeros_like(alpha) for side in ("left", "right")}  # (a top with sleeves)
+    top = WarpedGarment(colour=np.broadcast_to(RED, (H, W, 3)).astype(np.float32), alpha=alpha,
+                        parts={"torso": alpha, **sleeves})  # fmt: skip
+    return worn, photo, top, straps
+
+
+def test_the_old_camisole_seen_in_a_wider_neckline_is_skin_not_strips_of_the_new_top():
+    """Under a new top with a wider neckline, the old camisole's straps and its top edge show inside the
+    neckline. Near the shoulders the new top was stretched over them in strips of its colour, which drew
+    its neckline's sides jagged and stood the straps' ends up as flaps (issue 3: viton256_014834). What
+    the old top showed inside the new neckline is filled with skin."""
+    worn, photo, top, straps = strapped_camisole_wearer()
+    out = compose(photo, worn, top, "upper").image.astype(np.float32)
+    rows, cols = np.arange(H)[:, None], np.arange(W)[None, :]
+    is_red = (out[..., 0] > 150) & (out[..., 1] < 90)
+    inside = (np.abs(cols - W / 2) < 0.4 * S - 3) & (rows >= SHOULDER_Y - 10) & (rows < 425) & (worn.face < 0.5)
+    inside &= worn.person > 0.5
+    assert is_red[inside].mean() < 0.01
+    assert np.abs(out[straps] - SKIN).max(axis=1).mean() < 20
+
+
+def test_an_old_straps_end_above_the_new_tops_shoulder_is_not_covered_by_it():
+    """An old strap rising over the shoulder above the new top, within the reach that lets a top cover
+    the thin strip of old top left along its shoulders: covered, it stood up above the shoulder as a
+    flap of the new top's colour (issue 3: viton256_014834). It is bare shoulder: filled with skin."""
+    worn, photo, _, straps = strapped_camisole_wearer(strap_at=0.4, slant=0.05)
+    rows = np.arange(H)[:, None]
+    alpha = ((worn.person > 0.5) & (worn.face < 0.5) & (rows >= 300) & (rows < 620)).astype(np.float32)
+    sleeves = {f"{side}_sleeve": np.zeros_like(alpha) for side in ("left", "right")}
+    top = WarpedGarment(colour=np.broadcast_to(RED, (H, W, 3)).astype(np.float32), alpha=alpha,
+                        parts={"torso": alpha, **sleeves})  # fmt: skip
+    out = compose(photo, worn, top, "upper").image.astype(np.float32)
+    end = straps & (rows < 298)  # above the new top
+    assert end.sum() > 50
+    assert np.abs(out[end] - SKIN).max(axis=1).mean() < 20
+
+
+def test_a_thin_strap_left_above_a_new_high_top_is_filled_not_dropped_as_a_speck():
+    """A strap a pixel or two wide in a small photo, left alone above a new top that covers the rest of
+    the old one, was dropped with the specks and stayed as a dark line over the shoulder."""
+    worn, photo, _, straps = strapped_camisole_wearer(strap_half_width=1)
+    rows = np.arange(H)[:, None]
+    alpha = ((worn.person > 0.5) & (worn.face < 0.5) & (rows >= 330) & (rows < 620)).astype(np.float32)
+    sleeves = {f"{side}_sleeve": np.zeros_like(alpha) for side in ("left", "right")}
+    top = WarpedGarment(colour=np.broadcast_to(RED, (H, W, 3)).astype(np.float32), alpha=alpha,
+                        parts={"torso": alpha, **sleeves})  # fmt: skip
+    out = compose(photo, worn, top, "upper").image.astype(np.float32)
+    left = straps & (rows < 325)
+    assert left.sum() > 50
+    assert np.abs(out[left] - SKIN).max(axis=1).mean() < 20
+
+
 def test_a_sliver_of_skin_between_the_new_top_and_a_covered_strap_is_covered():
     """Where the new top is stretched over the old top's strap at the shoulder, a sliver of bare skin
     left between them showed as a light line down the shoulder (issue 3: vitonhd_01992, a scoop tee

@@ -110,3 +110,37 @@ def test_a_fine_print_whose_light_checks_pass_for_skin_is_clothes(portraits):
     body = estimate_body(checked)
     assert body.skin[y0:y1, x0:x1].mean() < 0.1
     assert (body.face > 0.5)[face].mean() > 0.9  # (the face is still found)
+
+
+def test_a_thin_dark_strap_over_the_shoulder_is_found_but_not_the_necks_shadows():
+    """A camisole's strap is a dark line a pixel or two wide whose mixed pixels pass for skin; it stayed
+    in the results, drawn across filled necklines (issue 3: viton256_014834). Lines beside the neck's
+    base (a collar's shadow) and lines starting below the shoulders (a neckline's edge) are not straps."""
+    from tests.test_warp import SHOULDER_Y, H, S, W, synthetic_body
+    from tryon.perception.estimate import _straps
+
+    sk = synthetic_body().skeleton
+    rows, cols = np.arange(H)[:, None], np.arange(W)[None, :]
+    light = np.full((H, W), 170.0, np.float32)
+    clothed = np.broadcast_to(rows >= SHOULDER_Y + 40, (H, W)).copy()
+    strap = (np.abs(cols - (W / 2 + 0.35 * S)) < 1.5) & (rows >= SHOULDER_Y - 30) & ~clothed
+    collar = (np.abs(cols - (W / 2 - 0.18 * S)) < 1.5) & (rows >= SHOULDER_Y - 30) & ~clothed
+    edge = (np.abs(cols - (W / 2 - 0.35 * S)) < 1.5) & (rows >= SHOULDER_Y + 5) & ~clothed
+    for line in (strap, collar, edge):
+        light[line] = 60
+    found = _straps(light, ~clothed, clothed, sk, chin_y=250.0)
+    assert found[strap].mean() > 0.8
+    assert not found[collar].any() and not found[edge].any()
+    assert not found[~(strap | collar | edge)].any()
+
+
+def test_a_camisoles_thin_straps_are_clothes(real_dir):
+    body = estimate_body(load_image(real_dir / "persons" / "viton256_014834_0.jpg"))
+    sk = body.skeleton
+    for side, sign in (("left", 1), ("right", -1)):
+        # The strap crosses the row a tenth of a shoulder width above the joint, about 0.35 S out.
+        y = int(sk.shoulder_center[1] - 0.05 * sk.shoulder_width)
+        x0 = int(sk.shoulder_center[0] + sign * 0.25 * sk.shoulder_width)
+        x1 = int(sk.shoulder_center[0] + sign * 0.45 * sk.shoulder_width)
+        span = body.upper_clothes[y, min(x0, x1) : max(x0, x1)]
+        assert span.max() > 0.5, side

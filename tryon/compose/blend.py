@@ -101,7 +101,7 @@ def _compose_box(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, 
     uncovered = old_b & (alpha < 0.5)
     # Specks go; thin parts joined to a real region stay (a strap is 2 px wide in a small photo and
     # would show as a dark line across the filled neckline).
-    uncovered = M.components_touching(uncovered, M.open_(uncovered, 1))
+    uncovered = M.components_touching(uncovered, M.open_(uncovered, 1)) | _long_parts(uncovered, 0.08 * S)
     # Grow into the old garment's anti-aliased rim, or its outline stays as a faint halo; and under the
     # new garment's feathered edge, which would otherwise blend with the old garment (a thin line of it).
     # (The parsing's soft outline reaches a little past its 0.5 line: the mixed pixels there, still
@@ -141,6 +141,41 @@ def _compose_box(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, 
 OLD_RIM = 0.1  # the old garment's parsed probability down to which its outline's mixed pixels are filled
 
 
+def _bare_in_neckline(old: np.ndarray, solid: np.ndarray, cx: int, half: int) -> np.ndarray:
+    """The old top seen in the new top's neck opening: between the centre column and the garment's
+    sides, below where both neck sides (within `half` of the centre) begin."""
+    h, w = solid.shape
+    cx = int(np.clip(cx, 0, w - 1))
+    inside = np.zeros((h, w), bool)
+    tops = []
+    for part in (slice(cx, min(w, cx + half)), slice(max(0, cx - half), cx + 1)):
+        rows = np.nonzero(solid[:, part].any(axis=1))[0]
+        if not len(rows):
+            return inside
+        tops.append(int(rows[0]))
+    below = np.arange(h)[:, None] > max(tops)
+    for part in (slice(cx, None), slice(cx, None, -1) if cx > 0 else slice(0, 1)):
+        side = solid[:, part]
+        met = np.maximum.accumulate(side, axis=1)  # the garment met between the centre and here
+        inside[:, part] = ~met & side.any(axis=1, keepdims=True) & below
+    return old & inside
+
+
+def _rising_from(seed: np.ndarray, free: np.ndarray) -> np.ndarray:
+    """`seed` and the `free` pixels straight above it, up each column to the first pixel not free."""
+    out = seed.copy()
+    for y in range(seed.shape[0] - 2, -1, -1):
+        out[y] |= out[y + 1] & free[y]
+    return out
+
+
+def _long_parts(mask: np.ndarray, length: float) -> np.ndarray:
+    """The connected components of `mask` at least `length` pixels tall or wide (a strap, not a speck)."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    keep = 1 + np.nonzero(np.maximum(stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_WIDTH]) >= length)[0]
+    return np.isin(labels, keep)
+
+
 def _one_piece(garment: np.ndarray, S: float) -> np.ndarray:
     """A parsed garment (soft mask) as one piece: its narrow gaps closed and its holes filled."""
     return M.fill_holes(M.close(garment > 0.5, max(1, int(0.02 * S))))
@@ -177,13 +212,19 @@ def _reach_old_shoulders(body: BodyAnalysis, old: np.ndarray, colour: np.ndarray
     backdrop, which read as a cut-out notch at every shoulder. Within a small reach of the new
     garment and near the shoulder joints, the old top's pixels take the new garment's colours.
     """
-    S = body.skeleton.shoulder_width
-    reach = max(2, int(0.07 * S))
     sk = body.skeleton
+    S = sk.shoulder_width
+    reach = max(2, int(0.07 * S))
     h, w = body.size
     across = sk["left_shoulder"] - sk["right_shoulder"]
     across = across / max(float(np.linalg.norm(across)), 1e-6)
     colour, alpha = colour.copy(), alpha.copy()
+    # (Not the old top seen across the new neckline: it is bare skin under a wider neckline; covered,
+    # it drew jagged strips of the garment down the neckline's sides.)
+    enclosed = _bare_in_neckline(old, alpha > 0.5, int(round(sk.shoulder_center[0])), int(0.45 * S))
+    # Nor the old top's straps: bare shoulder under the new top's; covered, a strap's end stood up from the
+    # shoulder as a flap.
+    straps = old & ~M.dilate(M.open_(old, max(1, int(round(STRAP_WIDTH * S / 2)))), 1)
     for side in ("left", "right"):
         # A window around the shoulder joint (0.4 S), plus room for the colour spread.
         cx, cy = sk[f"{side}_shoulder"]
@@ -198,7 +239,10 @@ def _reach_old_shoulders(body: BodyAnalysis, old: np.ndarray, colour: np.ndarray
         zone &= np.abs((xx - sk.shoulder_center[0]) * across[0] + (yy - sk.shoulder_center[1]) * across[1]) > 0.35 * S
         a = alpha[win]
         solid = a > 0.5
-        strip = old[win] & ~solid & (protect[win] < 0.5) & zone & M.dilate(solid, reach)
+        strip = old[win] & ~straps[win] & ~solid & (protect[win] < 0.5) & zone & M.dilate(solid, reach)
+        # (Nor the old top rising straight above it: the top of an old strap seen in the neckline, covered
+        # alone, stood up from the shoulder as a notch.)
+        strip &= ~_rising_from(enclosed[win], old[win] & ~solid)
         if strip.sum() < 20:
             continue
         weight = np.clip(a, 0, 1) * solid
@@ -219,6 +263,7 @@ def _reach_old_shoulders(body: BodyAnalysis, old: np.ndarray, colour: np.ndarray
     return colour, alpha
 
 
+STRAP_WIDTH = 0.05  # the widest part of the old top taken for a strap, in shoulder widths
 SHOULDER_GAP = 0.015  # the widest gap between the garment and a covered old strap that closes, in shoulder widths
 
 

@@ -84,6 +84,9 @@ def estimate_body(image: np.ndarray, detectors: Detectors | None = None) -> Body
         ys, xs = np.nonzero(weak)  # (the top's distance only where it decides)
         weak[ys, xs] = top_colour.distance(lab[ys, xs]) > 2.0 * to_skin[ys, xs]
         skin |= M.components_touching(weak, M.dilate(skin, 1))
+    # A thin strap (a camisole's, a bra's) is a dark line a pixel or two wide on the skin; its mixed
+    # pixels pass for skin, so it stayed, drawn across a filled neckline or beside a new sleeve.
+    skin &= ~_straps(lab[..., 0], skin & ~face & ~hair, person & ~skin & ~face & ~hair, skeleton, chin_y)
 
     # 5. Clothes: the silhouette minus skin, face, hair and hands, split at the waist.
     clothed = person & ~skin & ~face & ~hair & ~hands
@@ -278,6 +281,44 @@ def _person_mask(seg: np.ndarray, skeleton: Skeleton, size: tuple[int, int]) -> 
             "The person could not be separated from the background. Use a photo with a plainer background."
         )
     return M.components_touching(person, seed)
+
+
+def _straps(light: np.ndarray, skin: np.ndarray, clothed: np.ndarray, skeleton: Skeleton, chin_y: float) -> np.ndarray:
+    """Thin dark lines on the skin rising from the clothes over the shoulders: the straps of the top.
+
+    Found as a black-hat (a dark line much narrower than the skin around it), between the neck's
+    sides and the shoulders' outer ends, from a little above the shoulder line to the bust, and kept
+    when they touch the clothes and rise a fair way (a shadow fold or a freckle does not).
+    """
+    S = skeleton.shoulder_width
+    h, w = light.shape
+    c = skeleton.shoulder_center
+    y0, y1 = int(max(chin_y, c[1] - STRAP_ABOVE * S, 0)), int(min(h, c[1] + 0.35 * S))
+    x0, x1 = int(max(0, c[0] - 0.5 * S)), int(min(w, c[0] + 0.5 * S))
+    found = np.zeros((h, w), bool)
+    if y1 - y0 < 3 or x1 - x0 < 3:
+        return found
+    win = (slice(y0, y1), slice(x0, x1))
+    r = max(2, int(round(0.03 * S)))
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+    part = light[win]
+    dark = (cv2.morphologyEx(part, cv2.MORPH_CLOSE, kernel) - part > STRAP_DARKER) & skin[win]
+    # (Over the shoulders, outside the neck's base: not the neck's own shadows beside the jaw and
+    # under a collar.)
+    dark[:, np.abs(np.arange(x0, x1) - c[0]) < STRAP_FROM_CENTRE * S] = False
+    dark = M.components_touching(dark, M.dilate(clothed[win], 1))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(dark.astype(np.uint8), connectivity=8)
+    # (Rising over the shoulders' line: a neckline's shadowed edge lies lower.)
+    tall = stats[1:, cv2.CC_STAT_HEIGHT] >= 0.08 * S
+    rising = y0 + stats[1:, cv2.CC_STAT_TOP] < c[1]
+    keep = 1 + np.nonzero(tall & rising)[0]
+    found[win] = np.isin(labels, keep)
+    return found
+
+
+STRAP_FROM_CENTRE = 0.25  # straps lie at least this far across from the neck's centre, in shoulder widths
+STRAP_ABOVE = 0.3  # how far above the shoulder joints' line straps are looked for, in shoulder widths
+STRAP_DARKER = 30.0  # how much darker (Lab lightness, 0-255) than the skin beside it a strap's line is
 
 
 def _chest_seed(skeleton: Skeleton, size: tuple[int, int]) -> np.ndarray:
