@@ -163,10 +163,12 @@ def _bare_in_neckline(old: np.ndarray, solid: np.ndarray, cx: int, half: int) ->
 
 def _rising_from(seed: np.ndarray, free: np.ndarray) -> np.ndarray:
     """`seed` and the `free` pixels straight above it, up each column to the first pixel not free."""
-    out = seed.copy()
-    for y in range(seed.shape[0] - 2, -1, -1):
-        out[y] |= out[y + 1] & free[y]
-    return out
+    # (Vectorised: each pixel looks down its column for the first pixel that is seed or not free.)
+    up_seed, up_stop = seed[::-1], (~free & ~seed)[::-1]
+    rows = np.arange(seed.shape[0])[:, None]
+    nearest = np.maximum.accumulate(np.where(up_seed | up_stop, rows, -1), axis=0)
+    found = np.take_along_axis(up_seed, np.maximum(nearest, 0), axis=0) & (nearest >= 0)
+    return found[::-1] & (free | seed)
 
 
 def _long_parts(mask: np.ndarray, length: float) -> np.ndarray:
@@ -221,14 +223,13 @@ def _reach_old_shoulders(body: BodyAnalysis, old: np.ndarray, colour: np.ndarray
     colour, alpha = colour.copy(), alpha.copy()
     # (Not the old top seen across the new neckline: it is bare skin under a wider neckline; covered,
     # it drew jagged strips of the garment down the neckline's sides.)
-    enclosed = _bare_in_neckline(old, alpha > 0.5, int(round(sk.shoulder_center[0])), int(0.45 * S))
-    # Nor the old top's straps: bare shoulder under the new top's; covered, a strap's end stood up from the
-    # shoulder as a flap.
-    straps = old & ~M.dilate(M.open_(old, max(1, int(round(STRAP_WIDTH * S / 2)))), 1)
+    pad = int(0.4 * S) + 3 * reach  # the windows around the joints (0.4 S), plus room for the colour spread
+    ys = (sk["left_shoulder"][1], sk["right_shoulder"][1])
+    band = slice(max(0, int(min(ys)) - pad), max(0, min(h, int(max(ys)) + pad + 1)))
+    enclosed = np.zeros((h, w), bool)
+    enclosed[band] = _bare_in_neckline(old[band], alpha[band] > 0.5, int(round(sk.shoulder_center[0])), int(0.45 * S))
     for side in ("left", "right"):
-        # A window around the shoulder joint (0.4 S), plus room for the colour spread.
         cx, cy = sk[f"{side}_shoulder"]
-        pad = int(0.4 * S) + 3 * reach
         win = (slice(max(0, int(cy) - pad), min(h, int(cy) + pad + 1)),
                slice(max(0, int(cx) - pad), min(w, int(cx) + pad + 1)))  # fmt: skip
         if win[0].stop <= win[0].start or win[1].stop <= win[1].start:
@@ -239,10 +240,16 @@ def _reach_old_shoulders(body: BodyAnalysis, old: np.ndarray, colour: np.ndarray
         zone &= np.abs((xx - sk.shoulder_center[0]) * across[0] + (yy - sk.shoulder_center[1]) * across[1]) > 0.35 * S
         a = alpha[win]
         solid = a > 0.5
-        strip = old[win] & ~straps[win] & ~solid & (protect[win] < 0.5) & zone & M.dilate(solid, reach)
-        # (Nor the old top rising straight above it: the top of an old strap seen in the neckline, covered
-        # alone, stood up from the shoulder as a notch.)
-        strip &= ~_rising_from(enclosed[win], old[win] & ~solid)
+        strip = old[win] & ~solid & (protect[win] < 0.5) & zone & M.dilate(solid, reach)
+        if strip.sum() < 20:
+            continue
+        # Nor the old top's straps: bare shoulder under the new top's; covered, a strap's end stood up
+        # from the shoulder as a flap.
+        strip &= M.dilate(M.open_(old[win], max(1, int(round(STRAP_WIDTH * S / 2)))), 1)
+        if enclosed[win].any():
+            # (Nor the old top rising straight above it: the top of an old strap seen in the neckline,
+            # covered alone, stood up from the shoulder as a notch.)
+            strip &= ~_rising_from(enclosed[win], old[win] & ~solid)
         if strip.sum() < 20:
             continue
         weight = np.clip(a, 0, 1) * solid
