@@ -423,3 +423,28 @@ def test_a_brand_label_among_a_print_is_painted_over():
     image[y + 9 : y + 15, cx - 16 : cx + 16] = (230, 230, 230)  # its print
     analysis = analyze_garment(image, "upper")
     assert np.abs(analysis.image[label].astype(np.float32) - fabric).max(axis=-1).mean() < 30
+
+
+def test_a_white_stripe_from_the_shoulder_on_a_white_backdrop_is_garment_not_a_slot():
+    """A striped top on a cut-out photo: a white stripe starting at the shoulder equals the backdrop, and
+    the backdrop ran down it, a slot cut into the garment that drew a strip of skin through the new
+    top (issue 3: vitonhd_09266, rows 10 and 124, broken). The neckline (a V whose narrow tip opens into
+    it) and the gap between a sleeve and the body stay backdrop."""
+    image, body, sleeves = _hanging_sleeve_shirt()
+    shirt = body | sleeves
+    h, w = shirt.shape
+    rows, cols = np.arange(h)[:, None], np.arange(w)[None, :]
+    top = np.nonzero(shirt.any(axis=1))[0][0]
+    # A V neckline down to row top + 160, two columns wide at its tip.
+    v = (np.abs(cols - 384) < 2 + 0.5 * np.maximum(top + 160 - rows, 0)) & (rows < top + 160)
+    shirt &= ~v
+    colour = np.zeros((h, w, 3), np.uint8)
+    colour[...] = np.where(((cols // 24) % 2 == 0)[..., None], 30, 120).astype(np.uint8)
+    stripe = shirt & (np.abs(cols - 250) < 14) & (rows < top + 300)
+    colour[stripe] = 246  # white, exactly the backdrop
+    gap = ~shirt & (rows > 450) & (rows < 800) & (np.abs(cols - 384) > 180) & (np.abs(cols - 384) < 270)
+    g = analyze_garment(_studio_photo(shirt, colour), "upper")
+    mask = g.mask > 0.5
+    assert mask[stripe].mean() > 0.9
+    assert mask[v & (rows > top + 120)].mean() < 0.05  # (its tip, within its last 40 rows)
+    assert mask[gap].mean() < 0.05

@@ -159,13 +159,60 @@ def _garment_mask(image: np.ndarray) -> np.ndarray:
     n, labels, stats, _ = cv2.connectedComponentsWithStats(solid.astype(np.uint8), connectivity=8)
     areas = stats[1:, cv2.CC_STAT_AREA]
     keep = 1 + np.nonzero(areas >= 0.15 * areas.max())[0]
-    mask = np.isin(labels, keep)
+    mask = _close_channels(np.isin(labels, keep))
     if mask.mean() < 0.02:
         raise GarmentNotFoundError(
             "The garment is too small in the photo or blends into the background. Use a photo where the "
             "garment fills most of the frame, on a plain background of another colour."
         )
     return mask
+
+
+def _close_channels(mask: np.ndarray) -> np.ndarray:
+    """The garment with the narrow channels of backdrop that enter it from its top closed.
+
+    A white stripe on a white backdrop, starting at the garment's shoulder, passes for the backdrop
+    down its whole length: the garment had a slot cut into it from the shoulder, drawn as a strip of
+    skin through the new top. Such a channel is narrow, much longer than wide, near the garment's top
+    and opens onto the backdrop outside its outline; gaps between sleeves and body open below, and
+    a neckline is wide or (a V's tip) opens into the neckline, so neither is taken.
+    """
+    h, w = mask.shape
+    rows = np.nonzero(mask.any(axis=1))[0]
+    cols = np.nonzero(mask.any(axis=0))[0]
+    if not len(rows):
+        return mask
+    widest = max(2, int(CHANNEL_WIDTH * (cols[-1] - cols[0] + 1)))
+    idx = np.arange(w)[None, :]
+    left = np.maximum.accumulate(np.where(mask, idx, -1), axis=1)
+    right = np.minimum.accumulate(np.where(mask, idx, w)[:, ::-1], axis=1)[:, ::-1]
+    narrow = ~mask & (left >= 0) & (right < w) & (right - left - 1 <= widest)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(narrow.astype(np.uint8), connectivity=4)
+    top_band = rows[0] + CHANNEL_TOP * (rows[-1] - rows[0] + 1)
+    # Each channel's mouth is capped; what the caps then enclose is the channel (however it widens
+    # below), unless it is a large part of the garment's outline.
+    caps = np.zeros_like(mask)
+    for i in range(1, n):
+        x, y, cw, ch, _ = stats[i]
+        if ch < 2 * min(cw, widest) or y > top_band or y == 0:
+            continue
+        # (Its mouth opens onto the backdrop outside the garment's outline: above it, the row has no
+        # garment on one side. Above the narrow tip of a V neckline both of the V's sides are still there.)
+        mouth = np.nonzero(labels[y] == i)[0]
+        outside = (left[y - 1, mouth] < 0) | (right[y - 1, mouth] >= w)
+        if (outside & ~mask[y - 1, mouth]).any():
+            caps[y : y + CHANNEL_CAP] |= labels[y : y + CHANNEL_CAP] == i
+    if not caps.any():
+        return mask
+    closed = M.fill_holes(mask | caps)
+    added = closed & ~mask
+    return closed if added.sum() < CHANNEL_AREA * mask.sum() else mask
+
+
+CHANNEL_WIDTH = 0.08  # the widest channel closed, as a share of the garment's width
+CHANNEL_TOP = 0.25  # a channel starts within this share of the garment's height from its top
+CHANNEL_CAP = 3  # rows of a channel's mouth capped
+CHANNEL_AREA = 0.1  # the most a closed channel adds, as a share of the garment's area
 
 
 def _mirror_white(solid: np.ndarray, off: np.ndarray) -> np.ndarray:
