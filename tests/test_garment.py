@@ -448,3 +448,19 @@ def test_a_white_stripe_from_the_shoulder_on_a_white_backdrop_is_garment_not_a_s
     assert mask[stripe].mean() > 0.9
     assert mask[v & (rows > top + 120)].mean() < 0.05  # (its tip, within its last 40 rows)
     assert mask[gap].mean() < 0.05
+
+
+def test_a_white_stripe_is_kept_white_not_smeared_with_the_garments_other_colours():
+    """On a cut-out photo, backdrop-coloured pixels inside the mask were taken for slivers of backdrop
+    and painted with the colours around them: white stripes came out as grey smears (issue 3:
+    vitonhd_09266). When much of the garment has the backdrop's colour, it is fabric and stays."""
+    image, body, sleeves = _hanging_sleeve_shirt()
+    shirt = body | sleeves
+    h, w = shirt.shape
+    cols = np.arange(w)[None, :]
+    white = np.broadcast_to((cols // 8) % 2 == 0, (h, w))  # half of the shirt in narrow white stripes
+    colour = np.repeat(np.where(white, 246, 25).astype(np.uint8)[..., None], 3, axis=2)
+    g = analyze_garment(_studio_photo(shirt, colour), "upper")
+    inner = (g.mask > 0.5) & white & (np.abs(cols % 8 - 3.5) < 2)  # the stripes' middles
+    assert inner.sum() > 10000
+    assert np.median(g.image[inner].astype(float).mean(axis=1)) > 230

@@ -18,7 +18,7 @@ import numpy as np
 from tryon import masks as M
 from tryon.garment.inside_back import drop_inside_back, smooth_collar
 from tryon.garment.label import remove_label
-from tryon.garment.mask import bleed_edges, garment_mask
+from tryon.garment.mask import bleed_edges, garment_mask_and_fabric
 
 CATEGORIES = ("upper", "lower", "dress")
 
@@ -54,11 +54,11 @@ def analyze_garment(image: np.ndarray, category: str) -> GarmentAnalysis:
     """
     if category not in CATEGORIES:
         raise ValueError(f"category={category!r}; expected one of {list(CATEGORIES)}")
-    mask = garment_mask(image)
+    mask, fabric = garment_mask_and_fabric(image)
     # Sample colours from inside the outline only: the edge pixels are mixed with the background
     # and would draw a light halo around the garment.
     inner = M.erode(mask, max(1, int(0.003 * max(mask.shape))))
-    photo, image = image, bleed_edges(image, mask)
+    photo, image = image, bleed_edges(image, mask, fabric)
     if category == "lower":
         kps, has_legs = _lower_keypoints(mask)
         return GarmentAnalysis(image=image, mask=M.feather(inner, 0.8), category=category, keypoints=kps,

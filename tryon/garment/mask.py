@@ -16,13 +16,13 @@ from tryon import masks as M
 from tryon.errors import GarmentNotFoundError
 
 
-def bleed_edges(image: np.ndarray, mask: np.ndarray) -> np.ndarray:
+def bleed_edges(image: np.ndarray, mask: np.ndarray, fabric: np.ndarray | None = None) -> np.ndarray:
     """The photo with its garment's rim and the backdrop next to it painted in the garment's own colours.
 
     A warp samples between pixels and its edge is feathered: at the garment's outline it mixes in
     the rim's anti-aliased pixels and the backdrop, a light line along every edge on the wearer.
     Colours from a little inside the outline are spread outwards (normalised convolution at half size);
-    on a cut-out photo, backdrop pixels inside the mask get them too.
+    on a cut-out photo, backdrop pixels inside the mask get them too, except the `fabric` ones.
     """
     h, w = mask.shape
     sw, sh = max(1, w // 2), max(1, h // 2)
@@ -32,7 +32,13 @@ def bleed_edges(image: np.ndarray, mask: np.ndarray) -> np.ndarray:
     bg = _flat_backdrop_colour(image)
     if bg is not None:
         # Slivers of backdrop the mask closed over (under a sleeve, in a fold) take the garment's colour.
-        core &= _max_abs_diff(small, bg) > STUDIO_TOLERANCE
+        # Not known fabric; nor any, when much of the garment has the backdrop's colour: that is a white
+        # garment's (or white stripes') fabric, and bled over it drew grey smears.
+        flat = core & (_max_abs_diff(small, bg) <= STUDIO_TOLERANCE)
+        if fabric is not None:
+            flat &= cv2.resize(fabric.astype(np.uint8), (sw, sh), interpolation=cv2.INTER_NEAREST) == 0
+        if flat.sum() < BACKDROP_COLOURED_FABRIC * core.sum():
+            core &= ~flat
     if not core.any():
         return image
     weight = core.astype(np.float32)
@@ -58,17 +64,23 @@ MASK_LONG_SIDE = 512  # the mask is found on a copy this size (smooth outlines n
 
 def garment_mask(image: np.ndarray) -> np.ndarray:
     """A bool mask of the garment in a product photo on a plain background."""
+    return garment_mask_and_fabric(image)[0]
+
+
+def garment_mask_and_fabric(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The garment's mask, and the part of it that has the backdrop's colour and is known to be fabric
+    (a white stripe from the shoulder on a white backdrop, see `_close_channels`)."""
     h, w = image.shape[:2]
     scale = MASK_LONG_SIDE / max(h, w)
     if scale < 0.8:
         small = cv2.resize(image, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
-        mask = _garment_mask(small)
-        up = cv2.resize(mask.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
-        return up > 0.5
+        parts = _garment_mask(small)
+        mask, fabric = (cv2.resize(p.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR) > 0.5 for p in parts)
+        return mask, fabric & mask
     return _garment_mask(image)
 
 
-def _garment_mask(image: np.ndarray) -> np.ndarray:
+def _garment_mask(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     h, w = image.shape[:2]
     lab = cv2.cvtColor(cv2.GaussianBlur(image, (5, 5), 0), cv2.COLOR_RGB2LAB).astype(np.float32)
     b = max(2, int(0.02 * min(h, w)))
@@ -159,13 +171,14 @@ def _garment_mask(image: np.ndarray) -> np.ndarray:
     n, labels, stats, _ = cv2.connectedComponentsWithStats(solid.astype(np.uint8), connectivity=8)
     areas = stats[1:, cv2.CC_STAT_AREA]
     keep = 1 + np.nonzero(areas >= 0.15 * areas.max())[0]
-    mask = _close_channels(np.isin(labels, keep))
+    found = np.isin(labels, keep)
+    mask = _close_channels(found)
     if mask.mean() < 0.02:
         raise GarmentNotFoundError(
             "The garment is too small in the photo or blends into the background. Use a photo where the "
             "garment fills most of the frame, on a plain background of another colour."
         )
-    return mask
+    return mask, mask & ~found
 
 
 def _close_channels(mask: np.ndarray) -> np.ndarray:
@@ -209,6 +222,7 @@ def _close_channels(mask: np.ndarray) -> np.ndarray:
     return closed if added.sum() < CHANNEL_AREA * mask.sum() else mask
 
 
+BACKDROP_COLOURED_FABRIC = 0.05  # the share of a garment in the backdrop's colour from which it is fabric
 CHANNEL_WIDTH = 0.08  # the widest channel closed, as a share of the garment's width
 CHANNEL_TOP = 0.25  # a channel starts within this share of the garment's height from its top
 CHANNEL_CAP = 3  # rows of a channel's mouth capped
