@@ -578,10 +578,15 @@ def strapped_camisole_wearer(strap_half_width: float = 2, strap_at: float = 0.33
     photo = person_photo(worn)
     sides = (np.abs(cols - W / 2) >= sides_at * S) & (rows >= SHOULDER_Y - 20)
     alpha = ((worn.person > 0.5) & (worn.face < 0.5) & (sides | (rows >= 430)) & (rows < 620)).astype(np.float32)
-    sleeves = {f"{side}_sleeve": np.zeros_like(alpha) for side in ("left", "right")}  # (a top with sleeves)
-    top = WarpedGarment(colour=np.broadcast_to(RED, (H, W, 3)).astype(np.float32), alpha=alpha,
-                        parts={"torso": alpha, **sleeves})  # fmt: skip
-    return worn, photo, top, straps
+    return worn, photo, red_top_with_sleeves(alpha), straps
+
+
+def red_top_with_sleeves(alpha: np.ndarray) -> WarpedGarment:
+    """A red top covering `alpha`, with (empty) sleeve parts: a top with sleeves reaches the old top's
+    shoulders, a sleeveless one does not."""
+    sleeves = {f"{side}_sleeve": np.zeros_like(alpha) for side in ("left", "right")}
+    return WarpedGarment(colour=np.broadcast_to(RED, (H, W, 3)).astype(np.float32), alpha=alpha,
+                         parts={"torso": alpha, **sleeves})  # fmt: skip
 
 
 def test_the_old_camisole_seen_in_a_wider_neckline_is_skin_not_strips_of_the_new_top():
@@ -606,9 +611,7 @@ def test_an_old_straps_end_above_the_new_tops_shoulder_is_not_covered_by_it():
     worn, photo, _, straps = strapped_camisole_wearer(strap_at=0.4, slant=0.05)
     rows = np.arange(H)[:, None]
     alpha = ((worn.person > 0.5) & (worn.face < 0.5) & (rows >= 300) & (rows < 620)).astype(np.float32)
-    sleeves = {f"{side}_sleeve": np.zeros_like(alpha) for side in ("left", "right")}
-    top = WarpedGarment(colour=np.broadcast_to(RED, (H, W, 3)).astype(np.float32), alpha=alpha,
-                        parts={"torso": alpha, **sleeves})  # fmt: skip
+    top = red_top_with_sleeves(alpha)
     out = compose(photo, worn, top, "upper").image.astype(np.float32)
     end = straps & (rows < 298)  # above the new top
     assert end.sum() > 50
@@ -621,9 +624,7 @@ def test_a_thin_strap_left_above_a_new_high_top_is_filled_not_dropped_as_a_speck
     worn, photo, _, straps = strapped_camisole_wearer(strap_half_width=1)
     rows = np.arange(H)[:, None]
     alpha = ((worn.person > 0.5) & (worn.face < 0.5) & (rows >= 330) & (rows < 620)).astype(np.float32)
-    sleeves = {f"{side}_sleeve": np.zeros_like(alpha) for side in ("left", "right")}
-    top = WarpedGarment(colour=np.broadcast_to(RED, (H, W, 3)).astype(np.float32), alpha=alpha,
-                        parts={"torso": alpha, **sleeves})  # fmt: skip
+    top = red_top_with_sleeves(alpha)
     out = compose(photo, worn, top, "upper").image.astype(np.float32)
     left = straps & (rows < 325)
     assert left.sum() > 50
