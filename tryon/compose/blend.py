@@ -15,8 +15,9 @@ import cv2
 import numpy as np
 
 from tryon import masks as M
+from tryon.compose.coverage import arms_over_body, neck_opening, old_garment, reach_old_shoulders
 from tryon.compose.fill import fill_uncovered
-from tryon.compose.limbs import arm_line, body_shape, inside_new_bottoms, limb_measures
+from tryon.compose.limbs import body_shape, inside_new_bottoms, limb_measures
 from tryon.compose.shading import shading_map
 from tryon.perception import BodyAnalysis
 from tryon.warp import WarpedGarment
@@ -38,7 +39,7 @@ def compose(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, categ
     the rest of the photo is copied as it is.
     """
     h, w = person.shape[:2]
-    old = _old_garment(body, category)
+    old = old_garment(body, category)
     touched = (old > 0.5) | (warped.alpha > 0)
     if not touched.any():
         return Composite(image=person.copy(), changed=np.zeros((h, w), np.float32), replaced=np.zeros((h, w), bool),
@@ -71,32 +72,24 @@ def compose(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, categ
     return Composite(image=image, **full)
 
 
-def _old_garment(body: BodyAnalysis, category: str) -> np.ndarray:
-    if category == "upper":
-        return body.upper_clothes
-    if category == "lower":
-        return body.lower_clothes
-    return np.maximum(body.upper_clothes, body.lower_clothes)
-
-
 def _compose_box(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, category: str) -> Composite:
     h, w = person.shape[:2]
     S = body.skeleton.shoulder_width
     # 1. What is replaced: the old garment, with the holes its parsing left (a print whose colours
     # pass for skin) closed, or they stay as patches of the old garment.
-    old_b = _one_piece(_old_garment(body, category), S)
+    old_b = _one_piece(old_garment(body, category), S)
     protect = np.maximum.reduce([body.face, body.hair, body.hands, body.feet])
     radii = limb_measures(body, legs=category != "upper")
-    alpha = _arms_over_body(body, warped, category, radii) * (1 - protect)
+    alpha = arms_over_body(body, warped, category, radii) * (1 - protect)
     if category != "lower":
-        alpha = alpha * (1 - _neck_opening(body))
+        alpha = alpha * (1 - neck_opening(body))
     if category == "lower":
         # A top hangs over the waistband: the new bottom goes under the current top.
         # (The top as one piece: the bottoms seen through the holes its parsing left drew dots on it.)
         alpha = alpha * (1 - np.maximum(body.upper_clothes, _one_piece(body.upper_clothes, S).astype(np.float32)))
     colour = warped.colour
     if category != "lower" and not warped.sleeveless and len(warped.parts) > 1:
-        colour, alpha = _reach_old_shoulders(body, old_b, colour, alpha, protect)
+        colour, alpha = reach_old_shoulders(body, old_b, colour, alpha, protect)
     # 2. Fill the old garment where the new one does not reach.
     uncovered = old_b & (alpha < 0.5)
     # Specks go; thin parts joined to a real region stay (a strap is 2 px wide in a small photo and
@@ -108,7 +101,7 @@ def _compose_box(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, 
     # tinted with the old colour, would stay as a thin line of it along the old neckline.)
     rim = M.dilate(uncovered, max(1, int(S / 100)))
     # (Only towards skin: elsewhere a low probability is as often hair over a shoulder.)
-    rim |= M.dilate(uncovered, max(2, int(S / 40))) & (_old_garment(body, category) > OLD_RIM) & (body.skin > 0.3)
+    rim |= M.dilate(uncovered, max(2, int(S / 40))) & (old_garment(body, category) > OLD_RIM) & (body.skin > 0.3)
     uncovered = rim & (alpha < 0.98) & (protect < 0.5)
     # The old garment's shadow and anti-aliased outline on the backdrop next to it go too, or its
     # shape stays as a ghost beside the new one.
@@ -141,36 +134,6 @@ def _compose_box(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, 
 OLD_RIM = 0.1  # the old garment's parsed probability down to which its outline's mixed pixels are filled
 
 
-def _bare_in_neckline(old: np.ndarray, solid: np.ndarray, cx: int, half: int) -> np.ndarray:
-    """The old top seen in the new top's neck opening: between the centre column and the garment's
-    sides, below where both neck sides (within `half` of the centre) begin."""
-    h, w = solid.shape
-    cx = int(np.clip(cx, 0, w - 1))
-    inside = np.zeros((h, w), bool)
-    tops = []
-    for part in (slice(cx, min(w, cx + half)), slice(max(0, cx - half), cx + 1)):
-        rows = np.nonzero(solid[:, part].any(axis=1))[0]
-        if not len(rows):
-            return inside
-        tops.append(int(rows[0]))
-    below = np.arange(h)[:, None] > max(tops)
-    for part in (slice(cx, None), slice(cx, None, -1) if cx > 0 else slice(0, 1)):
-        side = solid[:, part]
-        met = np.maximum.accumulate(side, axis=1)  # the garment met between the centre and here
-        inside[:, part] = ~met & side.any(axis=1, keepdims=True) & below
-    return old & inside
-
-
-def _rising_from(seed: np.ndarray, free: np.ndarray) -> np.ndarray:
-    """`seed` and the `free` pixels straight above it, up each column to the first pixel not free."""
-    # (Vectorised: each pixel looks down its column for the first pixel that is seed or not free.)
-    up_seed, up_stop = seed[::-1], (~free & ~seed)[::-1]
-    rows = np.arange(seed.shape[0])[:, None]
-    nearest = np.maximum.accumulate(np.where(up_seed | up_stop, rows, -1), axis=0)
-    found = np.take_along_axis(up_seed, np.maximum(nearest, 0), axis=0) & (nearest >= 0)
-    return found[::-1] & (free | seed)
-
-
 def _long_parts(mask: np.ndarray, length: float) -> np.ndarray:
     """The connected components of `mask` at least `length` pixels tall or wide (a strap, not a speck)."""
     n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
@@ -181,129 +144,3 @@ def _long_parts(mask: np.ndarray, length: float) -> np.ndarray:
 def _one_piece(garment: np.ndarray, S: float) -> np.ndarray:
     """A parsed garment (soft mask) as one piece: its narrow gaps closed and its holes filled."""
     return M.fill_holes(M.close(garment > 0.5, max(1, int(0.02 * S))))
-
-
-def _neck_opening(body: BodyAnalysis) -> np.ndarray:
-    """Where the neck is: no top covers it (soft mask), whatever the photo shows there.
-
-    A product photo shows the back of the collar, the inside of the back and its label above the
-    front neckline; worn, the neck hides them. Drawn over the wearer's neck they read as a patch
-    with a label under the chin. The opening is the neck's column, rounding at its base into a
-    scoop that ends on the shoulders' line (a rectangle there reads as a square notch cut into the
-    garment); what the old top covered inside it is filled with skin like any uncovered part.
-    """
-    sk, S = body.skeleton, body.skeleton.shoulder_width
-    c = sk.shoulder_center
-    rows, cols = np.arange(body.size[0])[:, None], np.arange(body.size[1])[None, :]
-    across = np.abs(cols - c[0]) / (NECK_HALF * S)
-    bottom = c[1] + 0.02 * S - NECK_SCOOP * S * across**2
-    zone = (across < 1) & (rows < bottom)
-    return M.feather(zone, max(1.0, S / 100))
-
-
-NECK_HALF = 0.27  # the neck opening's half-width where it meets the shoulders, in shoulder widths
-NECK_SCOOP = 0.22  # how far the opening's bottom rises from its centre to its sides, in shoulder widths
-
-
-def _reach_old_shoulders(body: BodyAnalysis, old: np.ndarray, colour: np.ndarray, alpha: np.ndarray,
-                         protect: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
-    """Let a top with sleeves cover the thin strip of old top left around each shoulder.
-
-    A garment with sleeves sits on the shoulders as the old top did, but its warped outline rarely
-    meets the old one exactly: a strip of the old top's shoulder was left, filled with skin and
-    backdrop, which read as a cut-out notch at every shoulder. Within a small reach of the new
-    garment and near the shoulder joints, the old top's pixels take the new garment's colours.
-    """
-    sk = body.skeleton
-    S = sk.shoulder_width
-    reach = max(2, int(0.07 * S))
-    h, w = body.size
-    across = sk["left_shoulder"] - sk["right_shoulder"]
-    across = across / max(float(np.linalg.norm(across)), 1e-6)
-    colour, alpha = colour.copy(), alpha.copy()
-    # (Not the old top seen across the new neckline: it is bare skin under a wider neckline; covered,
-    # it drew jagged strips of the garment down the neckline's sides.)
-    pad = int(0.4 * S) + 3 * reach  # the windows around the joints (0.4 S), plus room for the colour spread
-    ys = (sk["left_shoulder"][1], sk["right_shoulder"][1])
-    band = slice(max(0, int(min(ys)) - pad), max(0, min(h, int(max(ys)) + pad + 1)))
-    enclosed = np.zeros((h, w), bool)
-    enclosed[band] = _bare_in_neckline(old[band], alpha[band] > 0.5, int(round(sk.shoulder_center[0])), int(0.45 * S))
-    for side in ("left", "right"):
-        cx, cy = sk[f"{side}_shoulder"]
-        win = (slice(max(0, int(cy) - pad), min(h, int(cy) + pad + 1)),
-               slice(max(0, int(cx) - pad), min(w, int(cx) + pad + 1)))  # fmt: skip
-        if win[0].stop <= win[0].start or win[1].stop <= win[1].start:
-            continue
-        yy, xx = np.mgrid[win[0], win[1]]
-        # Only the outer shoulder: near the neck, the new neckline is the garment's own, not the old one's.
-        zone = (xx - cx) ** 2 + (yy - cy) ** 2 <= (0.4 * S) ** 2
-        zone &= np.abs((xx - sk.shoulder_center[0]) * across[0] + (yy - sk.shoulder_center[1]) * across[1]) > 0.35 * S
-        a = alpha[win]
-        solid = a > 0.5
-        strip = old[win] & ~solid & (protect[win] < 0.5) & zone & M.dilate(solid, reach)
-        if strip.sum() < 20:
-            continue
-        # Nor the old top's straps: bare shoulder under the new top's; covered, a strap's end stood up
-        # from the shoulder as a flap.
-        strip &= M.dilate(M.open_(old[win], max(1, int(round(STRAP_WIDTH * S / 2)))), 1)
-        if enclosed[win].any():
-            # (Nor the old top rising straight above it: the top of an old strap seen in the neckline,
-            # covered alone, stood up from the shoulder as a notch.)
-            strip &= ~_rising_from(enclosed[win], old[win] & ~solid)
-        if strip.sum() < 20:
-            continue
-        weight = np.clip(a, 0, 1) * solid
-        num = cv2.GaussianBlur(colour[win] * weight[..., None], (0, 0), reach / 2)
-        den = cv2.GaussianBlur(weight, (0, 0), reach / 2)
-        add = strip & (den > 0.02)
-        # A sliver of skin left between the garment and the old top's strap it now covers would show
-        # as a light line down the shoulder: narrow gaps between the two close.
-        gap = M.close(solid | add, max(1, int(SHOULDER_GAP * S))) & ~solid & ~add & zone & (protect[win] < 0.5)
-        add |= gap & (den > 0.02)
-        # Over the garment's own feathered rim too, or the old top shows along the joint as a line;
-        # everything whose alpha is raised takes the garment's spread colour (outside its outline the
-        # warped colour is the product photo's backdrop, which would draw a white line).
-        cover = M.dilate(add, 2) & (den > 0.02) & ~solid
-        colour[win][cover] = (num / np.maximum(den, 1e-4)[..., None])[cover]
-        # (Feathered with the garment it joins: feathered alone, its seam with it let the old top through.)
-        a[cover] = np.maximum(a[cover], M.feather(cover | solid, 1.0)[cover])
-    return colour, alpha
-
-
-STRAP_WIDTH = 0.05  # the widest part of the old top taken for a strap, in shoulder widths
-SHOULDER_GAP = 0.015  # the widest gap between the garment and a covered old strap that closes, in shoulder widths
-
-
-def _arms_over_body(body: BodyAnalysis, warped: WarpedGarment, category: str, radii: dict[str, float]) -> np.ndarray:
-    """The garment's coverage, with the arms in front of its body part.
-
-    Arms hang beside (or cross in front of) the torso: below the shoulder, the body of a top or
-    dress never covers them, only its sleeves do. Without this, a loose sleeveless top is drawn
-    over the arms like a cape. The arm is the bare arm along the arm's line; for a sleeveless
-    garment also the old sleeves there (the fill then draws the arm).
-    """
-    torso = warped.parts.get("torso")
-    if category == "lower" or torso is None or warped.long_sleeves:
-        # (Long sleeves cover the arms; where a strip misses an arm, the body covers it rather than a
-        # bare forearm showing through the garment.)
-        return warped.alpha
-    arms = np.zeros(body.size, bool)
-    for side in ("left", "right"):
-        shoulder, elbow, wrist = arm_line(body, side, radii)
-        line = [shoulder + 0.3 * (elbow - shoulder), elbow, wrist]
-        r = radii[side]
-        arms |= M.tapered_band(body.size, line, [1.1 * r, r, 0.85 * r])
-    visible = (body.skin > 0.5) | (body.hands > 0.5)
-    if warped.sleeveless:
-        # Sleeveless: the arms under the old sleeves are in front of the new body too.
-        visible |= _old_garment(body, category) > 0.5
-    arms &= visible
-    if not arms.any():
-        return warped.alpha
-    arms_soft = M.feather(arms.astype(np.float32), max(1.0, body.skeleton.shoulder_width / 150))
-    others = np.zeros(body.size, np.float32)
-    for name, a in warped.parts.items():
-        if name != "torso":
-            others = others + a * (1 - others)
-    body_part = torso * (1 - arms_soft)
-    return np.minimum(warped.alpha, body_part + others * (1 - body_part))
