@@ -618,6 +618,32 @@ def test_an_old_straps_end_above_the_new_tops_shoulder_is_not_covered_by_it():
     assert np.abs(out[end] - SKIN).max(axis=1).mean() < 20
 
 
+def test_a_thin_rim_of_the_old_top_at_the_wearers_outline_is_covered_not_taken_for_a_strap():
+    """A sleeveless old top narrow over the shoulder: the new top stops a few pixels short of the
+    wearer's outline, and the rim of old top left there is thin like a strap. Taken for one, it was
+    filled with skin: a notch in the new top's shoulder (issue 3: vitonhd_00034 with a polo). A strap
+    has skin on both sides; this rim meets the backdrop, and the new top covers it."""
+    from dataclasses import replace
+
+    body = synthetic_body()
+    rows, cols = np.arange(H)[:, None], np.arange(W)[None, :]
+    f = lambda m: m.astype(np.float32)  # noqa: E731
+    person = body.person > 0.5
+    outline = person & ~M.erode(person, 9)
+    shoulder = (np.abs(cols - W / 2) > 0.45 * S) & (rows < SHOULDER_Y + 0.2 * S) & (body.face < 0.5)
+    strap = outline & shoulder & (rows > SHOULDER_Y - 0.3 * S)  # 9 px wide along the outer shoulder
+    old = ((body.upper_clothes > 0.5) & (np.abs(cols - W / 2) < 0.45 * S)) | strap
+    worn = replace(body, upper_clothes=f(old), skin=f(person & ~old & (body.face < 0.5)))
+    photo = person_photo(worn)
+    rim = strap & ~M.erode(person, 4)  # the 4 px of the strap at the outline
+    alpha = f((old | M.dilate(old, 3)) & person & ~rim)
+    out = compose(photo, worn, red_top_with_sleeves(alpha), "upper").image.astype(np.float32)
+    left = rim & (alpha < 0.5)
+    assert left.sum() > 100
+    is_red = (out[..., 0] > 150) & (out[..., 1] < 90)
+    assert is_red[left].mean() > 0.8
+
+
 def test_a_thin_strap_left_above_a_new_high_top_is_filled_not_dropped_as_a_speck():
     """A strap a pixel or two wide in a small photo, left alone above a new top that covers the rest of
     the old one, was dropped with the specks and stayed as a dark line over the shoulder."""

@@ -53,7 +53,7 @@ def reach_old_shoulders(body: BodyAnalysis, old: np.ndarray, colour: np.ndarray,
     """
     sk = body.skeleton
     S = sk.shoulder_width
-    reach = max(2, int(0.07 * S))
+    reach = max(2, int(REACH * S))
     h, w = body.size
     across = sk["left_shoulder"] - sk["right_shoulder"]
     across = across / max(float(np.linalg.norm(across)), 1e-6)
@@ -80,9 +80,11 @@ def reach_old_shoulders(body: BodyAnalysis, old: np.ndarray, colour: np.ndarray,
         strip = old[win] & ~solid & (protect[win] < 0.5) & zone & M.dilate(solid, reach)
         if strip.sum() < 20:
             continue
-        # Nor the old top's straps: bare shoulder under the new top's; covered, a strap's end stood up
-        # from the shoulder as a flap.
-        strip &= M.dilate(M.open_(old[win], max(1, int(round(STRAP_WIDTH * S / 2)))), 1)
+        # Nor the old top's straps: bare shoulder under the new top's; covered up to the reach, a strap's
+        # base stood up from the shoulder as a flap. A strap is a thin part of the old top with skin on
+        # both sides; the thin rim of old top left beside the new one at the wearer's outline is covered.
+        thin = old[win] & ~M.dilate(M.open_(old[win], max(1, int(round(STRAP_WIDTH * S / 2)))), 1)
+        strip &= ~(thin & ~M.dilate(body.person[win] < 0.5, max(2, int(0.02 * S))))
         if enclosed[win].any():
             # (Nor the old top rising straight above it: the top of an old strap seen in the neckline,
             # covered alone, stood up from the shoulder as a notch.)
@@ -107,6 +109,7 @@ def reach_old_shoulders(body: BodyAnalysis, old: np.ndarray, colour: np.ndarray,
     return colour, alpha
 
 
+REACH = 0.07  # how far past its outline a top with sleeves covers the old top at the outer shoulders, in S
 STRAP_WIDTH = 0.05  # the widest part of the old top taken for a strap, in shoulder widths
 SHOULDER_GAP = 0.015  # the widest gap between the garment and a covered old strap that closes, in shoulder widths
 
