@@ -644,6 +644,28 @@ def test_a_thin_rim_of_the_old_top_at_the_wearers_outline_is_covered_not_taken_f
     assert is_red[left].mean() > 0.8
 
 
+def test_the_neck_filled_under_a_high_old_collar_flares_into_the_shoulders():
+    """Under a turtleneck replaced by a low neckline, the neck was drawn as a straight band meeting the
+    shoulders at a right angle, with flat backdrop beside it (issue 3: the astronaut example). The
+    neck flares into the shoulders above their line (the trapezius): skin there, not backdrop."""
+    from dataclasses import replace
+
+    body = synthetic_body()
+    rows, cols = np.arange(H)[:, None], np.arange(W)[None, :]
+    f = lambda m: m.astype(np.float32)  # noqa: E731
+    person = body.person > 0.5
+    collar = person & (body.face < 0.5) & (rows > 255) & (np.abs(cols - W / 2) < 0.62 * S) & (rows < 620)
+    collar |= body.upper_clothes > 0.5
+    worn = replace(body, upper_clothes=f(collar), skin=f(person & ~collar & (body.face < 0.5)))
+    photo = person_photo(worn)
+    alpha = f(collar & (rows >= SHOULDER_Y + 0.3 * S))
+    out = compose(photo, worn, red_top_with_sleeves(alpha), "upper").image.astype(np.float32)
+    y = int(SHOULDER_Y - 0.21 * S)  # (above the body shape's torso, which ends 0.18 S above the joints)
+    for x in (int(W / 2 - 0.2 * S), int(W / 2 + 0.2 * S)):
+        assert person[y, x] and collar[y, x]  # (the premise: old collar there, inside the silhouette)
+        assert np.abs(out[y, x] - SKIN).max() < 25, out[y, x]
+
+
 def test_a_thin_strap_left_above_a_new_high_top_is_filled_not_dropped_as_a_speck():
     """A strap a pixel or two wide in a small photo, left alone above a new top that covers the rest of
     the old one, was dropped with the specks and stayed as a dark line over the shoulder."""

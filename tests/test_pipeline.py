@@ -165,3 +165,19 @@ def test_a_stride_keeps_neither_old_trouser_leg(pipeline, real_dir):
     assert shins.sum() > 500
     still_black = res.image.astype(np.int16).max(axis=2) < 40
     assert still_black[shins].mean() < 0.15
+
+
+def test_the_astronauts_neck_filled_under_her_collar_has_her_faces_tone(results, portraits):
+    """The astronaut example, the first thing a visitor tries: above her black collar the only bare
+    skin below the chin is the band in its shadow; continued down the filled neck it drew a grey-khaki
+    column. Skin just below the face box feeds no fill, and the neck takes the face's tone."""
+    res = results[("astronaut", "tee-navy-solid")]
+    photo = load_image(portraits["astronaut"])
+    x0, _, x1, y1 = res.body.face_box
+    S = res.body.skeleton.shoulder_width
+    cx = (x0 + x1) // 2
+    box = (slice(y1 + int(0.1 * S), y1 + int(0.25 * S)), slice(cx - int(0.08 * S), cx + int(0.08 * S)))
+    assert res.composite.filled[box].mean() > 0.9  # (the premise: the neck there is filled)
+    neck = res.image[box].reshape(-1, 3).astype(float).mean(axis=0)
+    face = np.median(photo[res.body.face > 0.5], axis=0)
+    assert np.abs(neck - face).max() < 30, (neck, face)

@@ -36,7 +36,10 @@ def body_shape(body: BodyAnalysis, category: str, radii: dict[str, float] | None
     ])  # fmt: skip
     shape = M.polygon(size, torso)
     neck_c = sk.shoulder_center
-    shape |= M.band(size, [neck_c, neck_c - np.array([0, 0.45 * S])], 0.17 * S)
+    # The neck flares into the shoulders (the trapezius) above their line: a straight band met them at
+    # a right angle, a boxy neck with flat backdrop beside it where a collar was.
+    up = lambda k: neck_c - np.array([0, k * S])  # noqa: E731
+    shape |= M.tapered_band(size, [up(0.45), up(0.2), up(0.08)], [0.17 * S, 0.17 * S, NECK_BASE * S])
     for side in ("left", "right"):
         arm = arm_line(body, side, radii or {})
         r = radii[side] if radii else limb_radius(body, arm)
@@ -127,6 +130,7 @@ def bare_shift(body: BodyAnalysis, line: list[np.ndarray], radius: float) -> flo
     return float(np.clip(np.median(centres), -0.6 * radius, 0.6 * radius))
 
 
+NECK_BASE = 0.26  # the neck's half-width where it flares into the shoulders, in shoulder widths
 KNEE_RADIUS = 0.12  # half a leg's width at the knee, in shoulder widths (measured on the full-body photos)
 CALF_AT, CALF_RADIUS = 0.3, 1.05  # the calf's widest point: its place from knee to ankle, its half-width in knees
 
