@@ -144,3 +144,28 @@ def test_a_camisoles_thin_straps_are_clothes(real_dir):
         x1 = int(sk.shoulder_center[0] + sign * 0.45 * sk.shoulder_width)
         span = body.upper_clothes[y, min(x0, x1) : max(x0, x1)]
         assert span.max() > 0.5, side
+
+
+def test_the_astronauts_helmet_ring_beside_her_face_is_the_top_not_hair(portraits):
+    """The ring of her suit rises above the chin beside her face. It was taken for hair (dark, above
+    the chin) and kept, a dark arc left beside the new top's neckline in the app's first example.
+    Hair grows from the crown or has its colour; clothes above the chin that join the top are the top."""
+    photo = load_image(portraits["astronaut"])
+    body = estimate_body(photo)
+    x0, y0, x1, y1 = body.face_box
+    S = body.skeleton.shoulder_width
+    rows, cols = np.arange(photo.shape[0])[:, None], np.arange(photo.shape[1])[None, :]
+    beside = (rows > (y0 + y1) / 2) & (rows < y1) & (cols < x0 - 0.05 * S) & (cols > x0 - 0.5 * S)
+    ring = beside & (body.person > 0.5) & (photo.max(axis=2) < 90)  # the ring's dark metal
+    assert ring.sum() > 200  # (the premise: the ring is there)
+    assert (body.hair[ring] > 0.5).mean() < 0.1
+    assert (body.upper_clothes[ring] > 0.5).mean() > 0.8
+    assert (body.hair > 0.5)[:y0].sum() > 1000  # (her hair is still hair)
+
+
+def test_a_ponytail_hanging_beside_the_neck_stays_hair(real_dir):
+    """Parts of the hair apart from the crown are dropped only when their colour differs from the
+    crown's: a ponytail hanging behind the neck keeps being hair (kept as it is, not painted over)."""
+    body = estimate_body(load_image(real_dir / "persons" / "viton256_000066_0.jpg"))
+    x0, y0, x1, y1 = body.face_box
+    assert (body.hair > 0.5)[(y0 + y1) // 2 :, x1:].sum() > 150

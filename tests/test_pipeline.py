@@ -181,3 +181,19 @@ def test_the_astronauts_neck_filled_under_her_collar_has_her_faces_tone(results,
     neck = res.image[box].reshape(-1, 3).astype(float).mean(axis=0)
     face = np.median(photo[res.body.face > 0.5], axis=0)
     assert np.abs(neck - face).max() < 30, (neck, face)
+
+
+def test_a_neck_lit_like_the_face_keeps_feeding_the_fill_below_it(pipeline, real_dir):
+    """Skin just below the chin is left out of the fills only when it is in the chin's shadow (much darker
+    than the face). Left out always, a V filled below a lit neck came out darker than her face
+    (viton256_005510 in a V-neck shirt)."""
+    person = load_image(real_dir / "persons" / "viton256_005510_0.jpg")
+    res = pipeline(person, real_dir / "garments" / "vitonhd_09176_00.jpg", "upper")
+    x0, _, x1, y1 = res.body.face_box
+    S = res.body.skeleton.shoulder_width
+    cx = (x0 + x1) // 2
+    box = (slice(y1 + int(0.2 * S), y1 + int(0.35 * S)), slice(cx - int(0.05 * S), cx + int(0.05 * S)))
+    assert res.composite.filled[box].mean() > 0.9  # (the premise: the V there is filled)
+    v = res.image[box].reshape(-1, 3).astype(float).mean()
+    face = np.median(person[res.body.face > 0.5].astype(float).mean(axis=1))
+    assert abs(v - face) < 8, (v, face)

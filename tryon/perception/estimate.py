@@ -107,6 +107,14 @@ def estimate_body(image: np.ndarray, detectors: Detectors | None = None) -> Body
     upper_zone = (rows > chin_y) & ((rows <= waist_y) | below_waist_arms)
     upper = clothed & upper_zone & ~feet
     upper = M.components_touching(upper, _chest_seed(skeleton, (h, w)) | arm_bands)
+    if face_box is not None:
+        # A high collar (a helmet's ring at the astronaut's neck) rises above the chin beside the face:
+        # what of the clothes there joins the top is the top's.
+        x0, y0, x1, y1 = face_box
+        # (Beside the face box: within it, what is not the face stays as it is.)
+        collar = clothed & (rows > (y0 + y1) / 2) & (rows <= chin_y) & ((cols < x0) | (cols > x1))
+        if collar.any():
+            upper |= M.components_touching(collar | upper, upper) & collar
     lower = clothed & (rows > waist_y) & ~upper & ~feet
 
     hip_half = _hip_half_width(person, arm_bands | hands, skeleton)
@@ -316,6 +324,8 @@ def _straps(light: np.ndarray, skin: np.ndarray, clothed: np.ndarray, skeleton: 
     return found
 
 
+HAIR_CROWN = 0.25  # hair reaches above this share of the face's height, from its top
+HAIR_OTHER_COLOUR = 30.0  # Lab distance from the crown's hair beyond which a part apart from it is not hair
 STRAP_FROM_CENTRE = 0.25  # straps lie at least this far across from the neck's centre, in shoulder widths
 STRAP_ABOVE = 0.3  # how far above the shoulder joints' line straps are looked for, in shoulder widths
 STRAP_DARKER = 30.0  # how much darker (Lab lightness, 0-255) than the skin beside it a strap's line is
@@ -500,6 +510,20 @@ def _hair(lab, person, face, skin, top_colour, skeleton: Skeleton, chin_y):
     hair = head & ~skin
     if hair.sum() < 30:
         return hair
+    # Hair grows from the crown: a part that does not reach the top of the head and has another colour
+    # than the crown's hair (a helmet's ring at the astronaut's neck) is not hair. (A ponytail hanging
+    # beside the neck does not reach it either, but has its colour.)
+    face_rows = np.nonzero(face.any(axis=1))[0]
+    if len(face_rows):
+        crown = hair & (rows < face_rows[0] + HAIR_CROWN * (face_rows[-1] - face_rows[0]))
+        if crown.sum() >= 30:
+            ref = np.median(lab[crown], axis=0)
+            n, labels = cv2.connectedComponents(hair.astype(np.uint8), connectivity=8)
+            touching = set(np.unique(labels[crown]).tolist())
+            for i in range(1, n):
+                part = labels == i
+                if i not in touching and np.linalg.norm(np.median(lab[part], axis=0) - ref) > HAIR_OTHER_COLOUR:
+                    hair &= ~part
     colour = _region_colour(lab, hair, 0, chin_y)
     if colour is None:
         return hair
