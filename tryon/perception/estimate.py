@@ -114,7 +114,9 @@ def estimate_body(image: np.ndarray, detectors: Detectors | None = None) -> Body
         # (Beside the face box: within it, what is not the face stays as it is.)
         collar = clothed & (rows > (y0 + y1) / 2) & (rows <= chin_y) & ((cols < x0) | (cols > x1))
         if collar.any():
-            upper |= M.components_touching(collar | upper, upper) & collar
+            # (Joined within a band down to a little below the chin: over the whole photo it cost more.)
+            band = slice(int((y0 + y1) / 2), int(min(h, chin_y + 0.3 * S)))
+            upper[band] |= M.components_touching(collar[band] | upper[band], upper[band]) & collar[band]
     lower = clothed & (rows > waist_y) & ~upper & ~feet
 
     hip_half = _hip_half_width(person, arm_bands | hands, skeleton)
@@ -325,7 +327,7 @@ def _straps(light: np.ndarray, skin: np.ndarray, clothed: np.ndarray, skeleton: 
 
 
 HAIR_CROWN = 0.25  # hair reaches above this share of the face's height, from its top
-HAIR_OTHER_COLOUR = 30.0  # Lab distance from the crown's hair beyond which a part apart from it is not hair
+HAIR_OTHER_COLOUR = 60.0  # Lab distance from the crown's hair beyond which a part apart from it is not hair
 STRAP_FROM_CENTRE = 0.25  # straps lie at least this far across from the neck's centre, in shoulder widths
 STRAP_ABOVE = 0.3  # how far above the shoulder joints' line straps are looked for, in shoulder widths
 STRAP_DARKER = 30.0  # how much darker (Lab lightness, 0-255) than the skin beside it a strap's line is
@@ -518,12 +520,17 @@ def _hair(lab, person, face, skin, top_colour, skeleton: Skeleton, chin_y):
         crown = hair & (rows < face_rows[0] + HAIR_CROWN * (face_rows[-1] - face_rows[0]))
         if crown.sum() >= 30:
             ref = np.median(lab[crown], axis=0)
-            n, labels = cv2.connectedComponents(hair.astype(np.uint8), connectivity=8)
-            touching = set(np.unique(labels[crown]).tolist())
-            for i in range(1, n):
-                part = labels == i
-                if i not in touching and np.linalg.norm(np.median(lab[part], axis=0) - ref) > HAIR_OTHER_COLOUR:
-                    hair &= ~part
+            # (Above the chin only, where the hair so far is; each part's mean colour at once.)
+            top = slice(0, int(min(h, max(1, chin_y + 1))))
+            n, labels = cv2.connectedComponents(hair[top].astype(np.uint8), connectivity=8)
+            ys, xs = np.nonzero(hair[top])
+            ids = labels[ys, xs]
+            count = np.maximum(np.bincount(ids, minlength=n), 1)
+            mean = np.stack([np.bincount(ids, lab[ys, xs, c], minlength=n) for c in range(3)], axis=1) / count[:, None]
+            other = np.linalg.norm(mean - ref, axis=1) > HAIR_OTHER_COLOUR
+            other[np.unique(labels[crown[top]])] = False
+            other[0] = False
+            hair[top] &= ~other[labels]
     colour = _region_colour(lab, hair, 0, chin_y)
     if colour is None:
         return hair
