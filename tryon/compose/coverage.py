@@ -58,9 +58,9 @@ def reach_old_shoulders(body: BodyAnalysis, old: np.ndarray, colour: np.ndarray,
     across = sk["left_shoulder"] - sk["right_shoulder"]
     across = across / max(float(np.linalg.norm(across)), 1e-6)
     colour, alpha = colour.copy(), alpha.copy()
-    # (Not the old top seen across the new neckline: it is bare skin under a wider neckline; covered,
-    # it drew jagged strips of the garment down the neckline's sides.)
     pad = int(0.4 * S) + 3 * reach  # the windows around the joints (0.4 S), plus room for the colour spread
+    # Not the old top seen across the new neckline: it is bare skin under a wider neckline; covered, it
+    # drew jagged strips of the garment down the neckline's sides. (Found on the shoulders' band.)
     ys = (sk["left_shoulder"][1], sk["right_shoulder"][1])
     band = slice(max(0, int(min(ys)) - pad), max(0, min(h, int(max(ys)) + pad + 1)))
     enclosed = np.zeros((h, w), bool)

@@ -39,16 +39,15 @@ def fill_uncovered(person: np.ndarray, body: BodyAnalysis, region: np.ndarray, c
     skin = (body.skin > 0.5) & (body.face < 0.5) & ~region
     if body.face_box is not None:
         # (Above the chin, skin that is not the face is hair taken for skin: blonde hair drew khaki necks.)
-        chin = body.face_box[3]
-        skin[: max(0, chin - int(0.05 * S))] = False
+        chin = max(0, body.face_box[3] - int(0.05 * S))
+        skin[:chin] = False
         # Just below the chin, skin in the chin's shadow (much darker than the face) is not the neck's
         # tone: continued down a neck filled under a turtleneck it drew a grey-khaki column.
-        band = skin[max(0, chin - int(0.05 * S)) : max(0, chin + int(CHIN_SHADOW * S))]
-        face = body.face > 0.5
+        rows = slice(chin, max(chin, body.face_box[3] + int(CHIN_SHADOW * S)))
+        band, face = skin[rows], body.face > 0.5
         if band.any() and face.any():
-            rows = slice(max(0, chin - int(0.05 * S)), max(0, chin + int(CHIN_SHADOW * S)))
-            band_light = person[rows].astype(np.float32).mean(axis=2)[band]
-            if np.median(band_light) < CHIN_DARKER * np.median(person[face].astype(np.float32).mean(axis=1)):
+            band_light = np.median(person[rows][band].astype(np.float32).mean(axis=1))
+            if band_light < CHIN_DARKER * np.median(person[face].astype(np.float32).mean(axis=1)):
                 skin[rows] = False
     ys, xs = np.nonzero(skin)
     if len(ys):
@@ -126,8 +125,8 @@ def _broad(light: np.ndarray, sigma: float) -> np.ndarray:
     return cv2.resize(cv2.GaussianBlur(small, (0, 0), sigma / k), (w, h), interpolation=cv2.INTER_LINEAR)
 
 
-FAR_FROM = 0.3  # from how far (and over how much further) a fill drifts to the face's tone, in shoulder widths
-FAR_TONE = 0.6  # how much of the face's tone a fill far from any bare skin takes
+FAR_FROM = 0.3  # from how far (and over how much further) a fill drifts to the body's tone, in shoulder widths
+FAR_TONE = 0.6  # how much of the body's tone a fill far from any bare skin takes
 CHIN_SHADOW = 0.08  # how far below the face box skin may be the chin's shadow, in shoulder widths
 CHIN_DARKER = 0.8  # skin there darker than this share of the face's lightness is shadow, not fed to fills
 SURE_SKIN = 2.0  # the skin colour model's distance within which a skin pixel feeds a fill
@@ -149,7 +148,7 @@ def _body_tone(person: np.ndarray, bare: np.ndarray, body: BodyAnalysis) -> np.n
     return np.median(person[::3, ::3][source], axis=0).astype(np.float32)
 
 
-MIN_TONE_PIXELS = 200
+MIN_TONE_PIXELS = 200  # the fewest face and bare skin pixels the body's tone is measured on
 
 
 def _mean_colour(image: np.ndarray, source: np.ndarray) -> np.ndarray:

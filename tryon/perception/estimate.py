@@ -326,8 +326,6 @@ def _straps(light: np.ndarray, skin: np.ndarray, clothed: np.ndarray, skeleton: 
     return found
 
 
-HAIR_CROWN = 0.25  # hair reaches above this share of the face's height, from its top
-HAIR_OTHER_COLOUR = 60.0  # Lab distance from the crown's hair beyond which a part apart from it is not hair
 STRAP_FROM_CENTRE = 0.25  # straps lie at least this far across from the neck's centre, in shoulder widths
 STRAP_ABOVE = 0.3  # how far above the shoulder joints' line straps are looked for, in shoulder widths
 STRAP_DARKER = 30.0  # how much darker (Lab lightness, 0-255) than the skin beside it a strap's line is
@@ -542,3 +540,7 @@ def _hair(lab, person, face, skin, top_colour, skeleton: Skeleton, chin_y):
         candidate &= top_colour.distance(lab) > colour.distance(lab)
     grown = M.components_touching(M.open_(candidate | hair, 1), hair)
     return hair | grown
+
+
+HAIR_CROWN = 0.25  # hair reaches above this share of the face's height, from its top
+HAIR_OTHER_COLOUR = 60.0  # Lab distance from the crown's hair beyond which a part apart from it is not hair
