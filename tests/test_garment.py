@@ -464,3 +464,40 @@ def test_a_white_stripe_is_kept_white_not_smeared_with_the_garments_other_colour
     inner = (g.mask > 0.5) & white & (np.abs(cols % 8 - 3.5) < 2)  # the stripes' middles
     assert inner.sum() > 10000
     assert np.median(g.image[inner].astype(float).mean(axis=1)) > 230
+
+
+def test_a_white_camisoles_leaning_strap_is_not_mirrored_onto_the_other_side():
+    """The white camisole's side was lost in the backdrop and mirrored back; its straps lean differently,
+    and the mirror image of one was added beside the other: a third strap, drawn on the wearer as white
+    fragments by the neck (issue 3: vitonhd_09133, three broken results). Only the one-piece body below
+    the neckline is mirrored."""
+    h, w = 1024, 768
+    cami = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(cami, [np.array([[208, 300], [560, 300], [560, 900], [208, 900]])], 1)
+    cv2.fillPoly(cami, [np.array([[250, 100], [290, 100], [290, 300], [250, 300]])], 1)  # upright strap
+    cv2.fillPoly(cami, [np.array([[530, 100], [570, 100], [518, 300], [478, 300]])], 1)  # leaning strap
+    cami = cami.astype(bool)
+    colour = np.full((h, w, 3), 238, np.uint8)
+    colour[420:, :240] = 246  # the image-left side below the chest: exactly the backdrop's white (mirrored)
+    g = analyze_garment(_studio_photo(cami, colour), "upper")
+    mask = g.mask > 0.5
+    assert mask[110:160, 225:247].mean() < 0.05  # no mirrored strap beside the upright one
+    assert mask[110:290, 255:285].mean() > 0.95  # which stays
+
+
+def test_a_label_at_a_camisoles_neckline_far_below_its_straps_is_painted_over():
+    """A camisole's straps rise far above the back its label is sewn on: the label lay below the band
+    searched from the garment's top and stayed, a tag on the wearer's chest (issue 3: vitonhd_09133).
+    It is searched down to the neckline's front."""
+    h, w = 1024, 768
+    image = np.full((h, w, 3), 235, np.uint8)
+    navy = (30, 40, 80)
+    cv2.fillPoly(image, [np.array([[208, 300], [560, 300], [560, 900], [208, 900]])], navy)
+    for x in (240, 488):
+        cv2.rectangle(image, (x, 80), (x + 40, 300), navy, -1)  # the straps
+    label = (slice(304, 326), slice(359, 409))
+    image[label] = (235, 235, 230)
+    image[312:318, 369:399] = (40, 40, 40)  # its print
+    g = analyze_garment(image, "upper")
+    assert g.keypoints["neck_front"][1] < 330  # (the label is at the neckline's front)
+    assert np.abs(g.image[label].astype(np.float32) - np.array(navy)).max(axis=-1).mean() < 25

@@ -196,3 +196,26 @@ def test_a_tops_shoulders_follow_the_shoulders_line_on_a_body_leaning_sideways(b
     t = warp_garment(analysis, leaning).targets
     for a, b in (("neck_left", "neck_right"), ("left_shoulder", "right_shoulder")):
         assert abs(t[a][1] - t[b][1]) < 0.03 * S, f"{a} {t[a][1] - t[b][1]:+.0f} px below {b}"
+
+
+def test_a_tanks_armpit_points_above_its_neckline_do_not_fold_the_neckline(body):
+    """A muscle tank's armholes start at its shoulders: its armpit points, found at their top, lay above
+    the neckline's front. The chest anchor between them then pulled the neckline's middle up while the
+    front pulled it down, and the spline folded the neckline into waves (issue 3: vitonhd_14673,
+    "ragged neckline"). Worn, the neckline is one smooth curve down to its front."""
+    from dataclasses import replace
+
+    analysis = analyze_garment(render_garment(get_item("tank-black-solid").design).image, "upper")
+    kps = dict(analysis.keypoints)
+    front_y = float(kps["neck_front"][1])
+    for side in ("left", "right"):
+        kps[f"{side}_armpit"] = np.array([kps[f"{side}_armpit"][0], front_y - 10.0])
+    warped = warp_garment(replace(analysis, keypoints=kps), body)
+    t = warped.targets
+    covered = warped.alpha > 0.5
+    xs = np.arange(int(t["neck_right"][0]) + 10, int(t["neck_left"][0]) - 9)
+    depth = np.array([np.argmax(covered[:, x]) for x in xs], float)  # the neckline's row in each column
+    centre = int(np.argmin(np.abs(xs - t["neck_front"][0])))
+    assert abs(depth[centre] - t["neck_front"][1]) < 0.05 * S  # it reaches down to the front, no further
+    # One curve: falling towards the front, rising after it (a few pixels of noise allowed).
+    assert np.diff(depth[:centre]).min() > -3 and np.diff(depth[centre:]).max() < 3

@@ -77,7 +77,7 @@ def analyze_garment(image: np.ndarray, category: str) -> GarmentAnalysis:
     mask, kps = drop_inside_back(image, mask, kps)
     mask = smooth_collar(mask, kps)
     # A brand label left inside the back (the inside was not in shadow, or not found) is painted over.
-    image = remove_label(image, mask, kps["neck_front"][0])
+    image = remove_label(image, mask, kps["neck_front"])
     inner = M.erode(mask, max(1, int(0.003 * max(mask.shape))))
     return GarmentAnalysis(image=image, mask=M.feather(inner, 0.8), category=category, keypoints=kps,
                            sleeves=sleeves, sleeve_half_widths=half_widths,

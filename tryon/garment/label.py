@@ -13,12 +13,12 @@ import numpy as np
 from tryon import masks as M
 
 
-def remove_label(image: np.ndarray, mask: np.ndarray, centre_x: float) -> np.ndarray:
+def remove_label(image: np.ndarray, mask: np.ndarray, neck_front: np.ndarray) -> np.ndarray:
     """The photo with the label near the top of the garment painted over (unchanged without one).
 
-    `mask` is the garment's (bool), `centre_x` the garment's centre line.
+    `mask` is the garment's (bool), `neck_front` the front of its neckline (x on its centre line, y).
     """
-    found = find_label(image, mask, centre_x)
+    found = find_label(image, mask, neck_front)
     if found is None:
         return image
     # The fabric around it (on the garment only: above a label there may be the neck opening).
@@ -36,16 +36,18 @@ def remove_label(image: np.ndarray, mask: np.ndarray, centre_x: float) -> np.nda
     return out
 
 
-def find_label(image: np.ndarray, mask: np.ndarray, centre_x: float) -> np.ndarray | None:
+def find_label(image: np.ndarray, mask: np.ndarray, neck_front: np.ndarray) -> np.ndarray | None:
     """The label's pixels (bool mask, filled to its rectangle), or None when there is none."""
     ys, xs = np.nonzero(mask)
     if len(ys) < 100:
         return None
     top, gh = int(ys.min()), int(ys.max() - ys.min() + 1)
     gw = int(xs.max() - xs.min() + 1)
-    cx = int(round(centre_x))
-    # Where a label can be: the top of the garment, around its centre line.
-    y0, y1 = top, min(mask.shape[0], top + int(LABEL_ZONE_DEPTH * gh))
+    cx = int(round(neck_front[0]))
+    # Where a label can be: the top of the garment, around its centre line, down to the front of the
+    # neckline (a camisole's straps rise far above the back it is sewn on).
+    depth = max(LABEL_ZONE_DEPTH * gh, neck_front[1] - top + LABEL_BELOW_NECK * gh)
+    y0, y1 = top, min(mask.shape[0], top + int(depth))
     x0, x1 = max(0, cx - int(0.2 * gw)), min(mask.shape[1], cx + int(0.2 * gw) + 1)
     if y1 - y0 < 8 or x1 - x0 < 8:
         return None
@@ -92,9 +94,9 @@ def _most_label_like(stats: np.ndarray, x0: int, cx: int, gw: int) -> int | None
     best, best_area = None, 0
     for i in range(1, len(stats)):
         bx, by, bw, bh, area = stats[i]
-        if not (0.015 * gw <= min(bw, bh) and max(bw, bh) <= 0.2 * gw):
+        if not (0.015 * gw <= min(bw, bh) and max(bw, bh) <= 0.25 * gw):
             continue  # a speck of print, or a chest print
-        if area < 0.45 * bw * bh or max(bw, bh) > 7 * min(bw, bh):
+        if area < 0.45 * bw * bh or max(bw, bh) > 8 * min(bw, bh):
             continue  # not compact: a stroke of a print, a seam (a line of text is, merged)
         if abs(x0 + bx + bw / 2 - cx) > 0.08 * gw:
             continue  # labels sit on the centre line
@@ -109,5 +111,6 @@ def _bounds(region: np.ndarray) -> tuple[int, int, int, int]:
 
 
 LABEL_ZONE_DEPTH = 0.16  # how far below the garment's top a label can sit, in garment heights
+LABEL_BELOW_NECK = 0.03  # how far below the neckline's front a label can reach, in garment heights
 LABEL_CONTRAST = 28.0  # Lab distance from the fabric around that a label's pixels have
 LABEL_WINDOW = 0.35  # the window the fabric around is taken from (wider than a label), in garment widths

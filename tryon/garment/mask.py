@@ -261,7 +261,16 @@ def _mirror_white(solid: np.ndarray, off: np.ndarray) -> np.ndarray:
     ok = (src >= 0) & (src < w)
     mirrored = np.zeros_like(solid)
     mirrored[:, ok] = solid[:, src[ok]]
-    return M.fill_holes(solid | (mirrored & (off <= 25)))
+    # Only below the neckline, where the garment is one piece across each row: above it, straps and
+    # collars lean or tie differently on each side, and their mirror images drew straps that are not there.
+    starts = np.diff(solid.astype(np.int8), axis=1, prepend=0) > 0
+    one_piece = starts.sum(axis=1) == 1
+    added = mirrored & ~solid & (off <= 25) & one_piece[:, None]
+    # A lost side runs down the garment (in pieces, where its fabric's noise leaves the backdrop's exact
+    # white); a part wider than tall is a strap's end mirrored beside the other.
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(M.close(added, 4).astype(np.uint8), connectivity=8)
+    tall = 1 + np.nonzero(stats[1:, cv2.CC_STAT_HEIGHT] >= stats[1:, cv2.CC_STAT_WIDTH])[0]
+    return M.fill_holes(solid | (added & np.isin(labels, tall)))
 
 
 def _studio_backdrop(image: np.ndarray, on_border: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:

@@ -173,8 +173,15 @@ def _warp_top(garment: GarmentAnalysis, body: BodyAnalysis) -> WarpedGarment:
     src = np.array([t[n] for n in names])
     dst = np.array([g[n] for n in names])
     # Extra anchors keep the middle of the garment from bulging: the hem centre and the chest centre.
-    extra_g = [(g["left_hem"] + g["right_hem"]) / 2, (g["left_armpit"] + g["right_armpit"]) / 2]
-    extra_b = [(t["left_hem"] + t["right_hem"]) / 2, (t["left_armpit"] + t["right_armpit"]) / 2]
+    # (Not the chest centre when it is not below the neckline's front: a tank's armpit points, at the
+    # top of its deep armholes, can lie above it. Lifted with the shoulders, the neckline then came
+    # out below the chest anchor: the spline folded it into waves.)
+    extra_g = [(g["left_hem"] + g["right_hem"]) / 2]
+    extra_b = [(t["left_hem"] + t["right_hem"]) / 2]
+    chest_g = (g["left_armpit"] + g["right_armpit"]) / 2
+    if chest_g[1] >= g["neck_front"][1] + CHEST_BELOW_NECK * np.linalg.norm(g["left_armpit"] - g["right_armpit"]):
+        extra_g.append(chest_g)
+        extra_b.append((t["left_armpit"] + t["right_armpit"]) / 2)
     src = np.vstack([src, extra_b])
     dst = np.vstack([dst, extra_g])
     params = fit_tps(src, dst)
@@ -314,6 +321,7 @@ def _fit_sides_to_body(maps, torso_mask: np.ndarray, body: BodyAnalysis, f: _Fra
     return map_x, map_y
 
 
+CHEST_BELOW_NECK = 0.1  # how far below the neckline's front the chest anchor must lie, in chest widths
 NECK_MAX_HALF = 0.4  # the widest a neck opening is worn: half of it, in shoulder widths
 HEM_REACH = 0.6  # a top whose hem ends at most this many shoulder widths above the old top's is lengthened to it
 MAX_WIDEN = 1.4  # the most a row of the garment's body is widened to reach the wearer's outline
