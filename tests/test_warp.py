@@ -219,3 +219,34 @@ def test_a_tanks_armpit_points_above_its_neckline_do_not_fold_the_neckline(body)
     assert abs(depth[centre] - t["neck_front"][1]) < 0.05 * S  # it reaches down to the front, no further
     # One curve: falling towards the front, rising after it (a few pixels of noise allowed).
     assert np.diff(depth[:centre]).min() > -3 and np.diff(depth[centre:]).max() < 3
+
+
+def test_a_tops_outline_sagging_between_neck_and_shoulder_is_raised_to_the_shoulders(body):
+    """The spline through the key points let a top's outline sag between its neck corner and shoulder
+    point, below the wearer's shoulder: the old top showed above it there and was filled with skin, a
+    notch at the shoulder's top (issue 3: six half-body results). Worn, a top rests on the shoulders."""
+    from dataclasses import replace
+
+    analysis = analyze_garment(render_garment(get_item("tee-navy-solid").design).image, "upper")
+    kps = analysis.keypoints
+    mask = analysis.mask.copy()
+    # The top outline between each neck corner and shoulder point sags 20 px below the straight line.
+    for neck, shoulder in (("neck_left", "left_shoulder"), ("neck_right", "right_shoulder")):
+        xa, xb = sorted((int(kps[neck][0]), int(kps[shoulder][0])))
+        for x in range(xa + 5, xb - 5):
+            rows = np.flatnonzero(mask[:, x] > 0.5)
+            sag = int(20 * np.sin(np.pi * (x - xa - 5) / (xb - xa - 10)))
+            mask[rows[0] : rows[0] + sag, x] = 0
+    warped = warp_garment(replace(analysis, mask=mask), body)
+    t = warped.targets
+    gaps = []
+    for neck, shoulder in (("neck_left", "left_shoulder"), ("neck_right", "right_shoulder")):
+        xa, xb = sorted((int(t[neck][0]), int(t[shoulder][0])))
+        inset = (xb - xa) // 10
+        for x in range(xa + inset, xb - inset):
+            outline = int(np.argmax((body.person[:, x] > 0.5) & (body.face[:, x] < 0.5)))
+            if body.person[outline - 5, x] > 0.5:
+                continue  # (the neck)
+            gaps.append(int(np.argmax(warped.alpha[:, x] > 0.5)) - outline)
+    assert len(gaps) > 20
+    assert np.max(gaps) < 0.05 * S  # on the shoulder's outline, no notch below it
