@@ -334,9 +334,12 @@ def _lift_top_to_shoulders(maps, torso_mask: np.ndarray, body: BodyAnalysis, t: 
     """
     h, w = body.size
     S = body.skeleton.shoulder_width
-    alpha = sample_mask(torso_mask, maps) > 0.5
-    has = alpha.any(axis=0)
-    tops = np.where(has, np.argmax(alpha, axis=0), 0)
+    # (The garment's top is looked for in a band around the shoulders only.)
+    pts = np.array([t[n] for n in ("neck_left", "neck_right", "left_shoulder", "right_shoulder")])
+    ya, yb = int(max(0, pts[:, 1].min() - 0.4 * S)), int(min(h, pts[:, 1].max() + 1.5 * S))
+    band = sample_mask(torso_mask, (maps[0][ya:yb], maps[1][ya:yb])) > 0.5
+    has = band.any(axis=0)
+    tops = np.where(has, ya + np.argmax(band, axis=0), 0)
     outline = (body.person > 0.5) & (body.face < 0.5) & (body.hair < 0.5)
     lift = np.zeros(w, np.float32)
     limit, margin = int(LIFT_MAX * S), max(1, int(0.01 * S))
