@@ -501,3 +501,18 @@ def test_a_label_at_a_camisoles_neckline_far_below_its_straps_is_painted_over():
     g = analyze_garment(image, "upper")
     assert g.keypoints["neck_front"][1] < 330  # (the label is at the neckline's front)
     assert np.abs(g.image[label].astype(np.float32) - np.array(navy)).max(axis=-1).mean() < 25
+
+
+def test_a_muscle_tanks_armpits_are_at_the_bottom_of_its_armholes():
+    """A muscle tank's straps reach out as far as its body; its armholes are a dip in its width below
+    them. Its armpits were put at its top (where it first reaches its full width): worn, the tank's
+    body then capped the tops of the arms and its neckline folded (issue 3: vitonhd_14673)."""
+    h, w = 1024, 768
+    image = np.full((h, w, 3), 235, np.uint8)
+    tank = np.array([[220, 100], [330, 100], [384, 160], [438, 100], [548, 100], [548, 170], [500, 290],
+                     [548, 420], [548, 900], [220, 900], [220, 420], [268, 290], [220, 170]])  # fmt: skip
+    cv2.fillPoly(image, [tank], (70, 70, 75))
+    g = analyze_garment(image, "upper")
+    assert not g.sleeves
+    for side in ("left", "right"):
+        assert 360 < g.keypoints[f"{side}_armpit"][1] < 460, side  # where the dip ends, not at the top

@@ -250,3 +250,24 @@ def test_a_tops_outline_sagging_between_neck_and_shoulder_is_raised_to_the_shoul
             gaps.append(int(np.argmax(warped.alpha[:, x] > 0.5)) - outline)
     assert len(gaps) > 20
     assert np.max(gaps) < 0.05 * S  # on the shoulder's outline, no notch below it
+
+
+def test_a_top_a_pixel_below_the_shoulders_outline_is_left_as_it_is(body):
+    """A lift of a pixel or two at a single column, smoothed along the shoulder, is nothing: the warp
+    must return the maps unchanged, not fail (it raised an IndexError on a real photo)."""
+    from tryon.warp.fit import _lift_top_to_shoulders
+
+    h, w = body.size
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    outline = (body.person > 0.5) & (body.face < 0.5)
+    tops = np.argmax(outline, axis=0)
+    cx = int(W / 2)
+    garment = np.arange(h)[:, None] >= tops[None, :] + 2  # on the outline (within the margin) ...
+    x = int(cx + 0.4 * S)
+    garment[tops[x] + 2, x] = False  # ... but for one column, a pixel lower
+    sk = body.skeleton
+    t = {"neck_left": np.array([cx + 0.2 * S, 0.0]), "neck_right": np.array([cx - 0.2 * S, 0.0]),
+         "left_shoulder": sk["left_shoulder"], "right_shoulder": sk["right_shoulder"]}  # fmt: skip
+    maps = (xx, yy)
+    out = _lift_top_to_shoulders(maps, garment.astype(np.float32), body, t)
+    assert np.array_equal(out[0], xx) and np.array_equal(out[1], yy)

@@ -63,7 +63,7 @@ def analyze_garment(image: np.ndarray, category: str) -> GarmentAnalysis:
         kps, has_legs = _lower_keypoints(mask)
         return GarmentAnalysis(image=image, mask=M.feather(inner, 0.8), category=category, keypoints=kps,
                                has_legs=has_legs)  # fmt: skip
-    kps, sleeves, half_widths = _upper_keypoints(mask, photo)
+    kps, sleeves, half_widths = _upper_keypoints(mask, photo, dress=category == "dress")
     if category == "upper":
         # (After the key points: sleeves hanging against a bodysuit are found on its whole outline.)
         mask, waist = _cut_bodysuit(mask)
@@ -198,7 +198,10 @@ def _segment_around(row: np.ndarray, x: int) -> tuple[int, int] | None:
     return left, right
 
 
-def _upper_keypoints(mask: np.ndarray, photo: np.ndarray):
+ARMHOLE_DIP = 0.92  # how narrow (in chest widths) a top gets below straps as wide as its body at armholes
+
+
+def _upper_keypoints(mask: np.ndarray, photo: np.ndarray, dress: bool = False):
     h, w = mask.shape
     ys = np.nonzero(mask.any(axis=1))[0]
     top, bottom = int(ys[0]), int(ys[-1])
@@ -242,9 +245,23 @@ def _upper_keypoints(mask: np.ndarray, photo: np.ndarray):
     if not sleeves_found:
         # Sleeveless: the armholes end where the garment reaches its full body width.
         mid = [right_ext[y] - left_ext[y] for y in range(top + int(0.35 * gh), top + int(0.65 * gh))]
-        full = 0.95 * float(np.median(mid)) if mid else body_w
+        chest_w = float(np.median(mid)) if mid else body_w / 0.95
+        full = 0.95 * chest_w
         y = top + int(0.05 * gh)
-        while y < top + int(0.5 * gh) and right_ext[y] - left_ext[y] < full:
+        end = top + int(0.5 * gh)
+        # (A muscle tank's straps reach out as far as its body: its armholes are a dip in the width
+        # below them, and they end where the width comes back. Its armpits were put at its top. Not
+        # on a dress: its waist is such a dip.)
+        dip = y
+        while dip < end and right_ext[dip] - left_ext[dip] >= full:
+            dip += 1
+        back = dip
+        while back < end and right_ext[back] - left_ext[back] < full:
+            back += 1
+        widths = right_ext[dip:back] - left_ext[dip:back]
+        if y < dip and back < end and not dress and widths.min() < ARMHOLE_DIP * chest_w:
+            y = back
+        while y < end and right_ext[y] - left_ext[y] < full:
             y += 1
         armpit_y = y
     # Body edges below the armpits: median of the rows there (the widest rows are sleeves or ties).

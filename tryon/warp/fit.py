@@ -356,6 +356,8 @@ def _lift_top_to_shoulders(maps, torso_mask: np.ndarray, body: BodyAnalysis, t: 
         return maps
     lift = cv2.GaussianBlur(lift[None], (0, 0), sigmaX=max(1.0, 0.02 * S))[0] * has
     cols = np.flatnonzero(lift > 0.5)
+    if not len(cols):
+        return maps
     x0, x1 = int(cols[0]), int(cols[-1]) + 1
     top, lf = tops[None, x0:x1].astype(np.float32), lift[None, x0:x1]
     # Each column's rows from its new top down to a ramp below the old one sample from its old top down.
