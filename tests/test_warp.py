@@ -253,21 +253,47 @@ def test_a_tops_outline_sagging_between_neck_and_shoulder_is_raised_to_the_shoul
 
 
 def test_a_top_a_pixel_below_the_shoulders_outline_is_left_as_it_is(body):
-    """A lift of a pixel or two at a single column, smoothed along the shoulder, is nothing: the warp
-    must return the maps unchanged, not fail (it raised an IndexError on a real photo)."""
-    from tryon.warp.fit import _lift_top_to_shoulders
+    """A lift of a pixel or two at a single column, smoothed along the shoulder, is nothing: the garment
+    must come back unchanged, not fail (it raised an IndexError on a real photo)."""
+    from tryon.warp.fit import _lift_to_shoulders
 
     h, w = body.size
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     outline = (body.person > 0.5) & (body.face < 0.5)
     tops = np.argmax(outline, axis=0)
     cx = int(W / 2)
     garment = np.arange(h)[:, None] >= tops[None, :] + 2  # on the outline (within the margin) ...
     x = int(cx + 0.4 * S)
     garment[tops[x] + 2, x] = False  # ... but for one column, a pixel lower
-    sk = body.skeleton
-    t = {"neck_left": np.array([cx + 0.2 * S, 0.0]), "neck_right": np.array([cx - 0.2 * S, 0.0]),
-         "left_shoulder": sk["left_shoulder"], "right_shoulder": sk["right_shoulder"]}  # fmt: skip
-    maps = (xx, yy)
-    out = _lift_top_to_shoulders(maps, garment.astype(np.float32), body, t)
-    assert np.array_equal(out[0], xx) and np.array_equal(out[1], yy)
+    alpha = garment.astype(np.float32)
+    colour = np.random.default_rng(0).uniform(0, 255, (h, w, 3)).astype(np.float32)
+    spans = [(int(cx + 0.2 * S), int(cx + 0.5 * S)), (int(cx - 0.5 * S), int(cx - 0.2 * S))]
+    out = _lift_to_shoulders(colour, alpha, {"torso": alpha}, body, spans)
+    assert np.array_equal(out[0], colour) and np.array_equal(out[1], alpha)
+
+
+def test_a_sleeves_cap_is_raised_to_the_shoulder_with_the_body_of_the_top(body):
+    """Past the shoulder point a sleeve's cap covers the shoulder. Only the top's body was raised to the
+    shoulder's outline: a cap sitting low left the shoulder (or the old top's, filled) showing above it
+    (issue 3: viton256_004912 with three tees). Every part of the garment in the span is raised."""
+    from tryon.warp.fit import _lift_to_shoulders
+
+    h, w = body.size
+    outline = (body.person > 0.5) & (body.face < 0.5)
+    tops = np.argmax(outline, axis=0)
+    rows = np.arange(h)[:, None]
+    joint = int(body.skeleton["left_shoulder"][0])
+    cols = np.arange(w)[None, :]
+    low = rows >= tops[None, :] + int(0.1 * S)  # 0.1 S below the shoulder's outline
+    torso = (low & (cols < joint)).astype(np.float32)
+    sleeve = (low & (cols >= joint)).astype(np.float32)
+    alpha = np.maximum(torso, sleeve)
+    colour = np.zeros((h, w, 3), np.float32)
+    colour[sleeve > 0] = (200, 0, 0)
+    span = (int(W / 2 + 0.25 * S), joint + int(0.12 * S))
+    colour, alpha, parts = _lift_to_shoulders(colour, alpha, {"torso": torso, "left_sleeve": sleeve}, body, [span])
+    for x in range(span[0] + int(0.05 * S), span[1] - int(0.05 * S)):
+        assert int(np.argmax(alpha[:, x] > 0.5)) - tops[x] <= 0.03 * S, x  # the top on the outline
+    cap = slice(joint + 2, span[1] - int(0.05 * S))
+    new_top = np.argmax(parts["left_sleeve"][:, cap] > 0.5, axis=0)
+    assert (new_top - tops[cap] <= 0.03 * S).all()  # the sleeve's part raised with it
+    assert (colour[new_top + 1, np.arange(cap.start, cap.stop)] == (200, 0, 0)).all()  # in its colour

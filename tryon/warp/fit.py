@@ -193,7 +193,6 @@ def _warp_top(garment: GarmentAnalysis, body: BodyAnalysis) -> WarpedGarment:
     if garment.category == "upper":
         armpit_y = max(float(t["left_armpit"][1]), float(t["right_armpit"][1]))
         torso_map = _fit_sides_to_body(torso_map, torso_mask, body, f, centre, armpit_y)
-    torso_map = _lift_top_to_shoulders(torso_map, torso_mask, body, t)
     layers = [("torso", (torso_mask, torso_map))]
     # 3. Sleeves follow the arms.
     long_sleeves = False
@@ -233,6 +232,15 @@ def _warp_top(garment: GarmentAnalysis, body: BodyAnalysis) -> WarpedGarment:
         for side in ("left", "right"):
             if f"{side}_sleeve" in parts:
                 _close_seam(colour, alpha, parts[f"{side}_sleeve"], t[f"{side}_shoulder"], S)
+    # The top's outline rests on the shoulders: from each neck corner out to the shoulder point (over
+    # the shoulder's cap, when sleeves cover it).
+    spans = []
+    for side, sign in (("left", 1.0), ("right", -1.0)):
+        end = t[f"{side}_shoulder"][0]
+        if f"{side}_sleeve" in parts:
+            end = sk[f"{side}_shoulder"][0] + sign * (f.across[0] * SHOULDER_CAP * S)
+        spans.append(sorted((int(t[f"neck_{side}"][0]), int(end))))
+    colour, alpha, parts = _lift_to_shoulders(colour, alpha, parts, body, spans)
     return WarpedGarment(colour=colour, alpha=alpha, parts=parts, targets=t, sleeveless=garment.sleeveless,
                          long_sleeves=long_sleeves)  # fmt: skip
 
@@ -322,57 +330,60 @@ def _fit_sides_to_body(maps, torso_mask: np.ndarray, body: BodyAnalysis, f: _Fra
     return map_x, map_y
 
 
-def _lift_top_to_shoulders(maps, torso_mask: np.ndarray, body: BodyAnalysis, t: dict):
-    """The garment's top between each neck corner and shoulder point raised, column by column, to the
-    shoulder's outline above it (at most `LIFT_MAX` shoulder widths).
+def _lift_to_shoulders(colour: np.ndarray, alpha: np.ndarray, parts: dict, body: BodyAnalysis, spans: list):
+    """The garment's top raised, column by column, to the shoulder's outline above it (at most
+    `LIFT_MAX` shoulder widths), in the column `spans` (from each neck corner out over the shoulder).
 
     A top rests on the shoulders. The spline through the key points lets its top outline sag between
-    the neck corner and the shoulder point, below the wearer's outline: the old top's shoulder showed
-    above it there and was filled with skin, a notch at the shoulder's top (issue 3: six half-body
-    results). Each column's top is stretched up over a ramp below it; columns under the neck or the
-    head are left alone, and the lift is smoothed along the shoulder.
+    the neck corner and the shoulder point, and a sleeve's cap sits a little low: the wearer's shoulder
+    (or the old top's, filled with skin) showed above it, a notch at the shoulder's top (issue 3: six
+    half-body results). Each column's top is stretched up over a ramp below it; columns under the
+    neck or the head are left alone, and the lift is smoothed along the shoulder. Returns the colour,
+    alpha and parts (new arrays where they change).
     """
     h, w = body.size
     S = body.skeleton.shoulder_width
-    # (The garment's top is looked for in a band around the shoulders only.)
-    pts = np.array([t[n] for n in ("neck_left", "neck_right", "left_shoulder", "right_shoulder")])
-    ya, yb = int(max(0, pts[:, 1].min() - 0.4 * S)), int(min(h, pts[:, 1].max() + 1.5 * S))
-    band = sample_mask(torso_mask, (maps[0][ya:yb], maps[1][ya:yb])) > 0.5
-    has = band.any(axis=0)
-    tops = np.where(has, ya + np.argmax(band, axis=0), 0)
-    outline = (body.person > 0.5) & (body.face < 0.5) & (body.hair < 0.5)
-    lift = np.zeros(w, np.float32)
     limit, margin = int(LIFT_MAX * S), max(1, int(0.01 * S))
-    for side in ("left", "right"):
-        xa, xb = sorted((int(t[f"neck_{side}"][0]), int(t[f"{side}_shoulder"][0])))
-        for x in range(max(0, xa), min(w, xb + 1)):
-            y0 = int(tops[x]) - limit
-            if not has[x] or y0 < 0 or body.person[y0, x] > 0.5:
+    lo, hi = max(0, min(a for a, _ in spans)), min(w, max(b for _, b in spans) + 1)
+    if hi <= lo:
+        return colour, alpha, parts
+    solid = alpha[:, lo:hi] > 0.5
+    has = solid.any(axis=0)
+    tops = np.where(has, np.argmax(solid, axis=0), 0)
+    outline = (body.person > 0.5) & (body.face < 0.5) & (body.hair < 0.5)
+    lift = np.zeros(hi - lo, np.float32)
+    for a, b in spans:
+        for x in range(max(lo, a), min(hi, b + 1)):
+            i = x - lo
+            y0 = int(tops[i]) - limit
+            if not has[i] or y0 < 0 or body.person[y0, x] > 0.5:
                 continue  # (the neck or the head above: not a shoulder)
-            above = np.flatnonzero(outline[y0 : tops[x], x])
+            above = np.flatnonzero(outline[y0 : tops[i], x])
             if len(above):
-                lift[x] = max(0, limit - int(above[0]) - margin)
+                lift[i] = max(0, limit - int(above[0]) - margin)
     if not lift.any():
-        return maps
+        return colour, alpha, parts
     lift = cv2.GaussianBlur(lift[None], (0, 0), sigmaX=max(1.0, 0.02 * S))[0] * has
     cols = np.flatnonzero(lift > 0.5)
     if not len(cols):
-        return maps
-    x0, x1 = int(cols[0]), int(cols[-1]) + 1
-    top, lf = tops[None, x0:x1].astype(np.float32), lift[None, x0:x1]
+        return colour, alpha, parts
+    x0, x1 = lo + int(cols[0]), lo + int(cols[-1]) + 1
+    top, lf = tops[None, x0 - lo : x1 - lo].astype(np.float32), lift[None, x0 - lo : x1 - lo]
     # Each column's rows from its new top down to a ramp below the old one sample from its old top down.
     ramp = 0.1 * S
     y0, y1 = int(max(0, (top - lf).min() - 1)), int(min(h, top.max() + ramp + 1))
     yy, xx = np.mgrid[y0:y1, x0:x1].astype(np.float32)
     src_y = yy + lf * np.clip((top + ramp - yy) / (ramp + lf), 0, 1)
-    out = []
-    for m in maps:
-        m = m.copy()
-        m[y0:y1, x0:x1] = cv2.remap(m, xx, src_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=-1)
-        out.append(m)
-    return out[0], out[1]
+
+    def lifted(image: np.ndarray) -> np.ndarray:
+        out = image.copy()
+        out[y0:y1, x0:x1] = cv2.remap(image, xx, src_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        return out
+
+    return lifted(colour), lifted(alpha), {name: lifted(part) for name, part in parts.items()}
 
 
+SHOULDER_CAP = 0.12  # how far out past the shoulder joint a sleeve's cap rests on the shoulder, in shoulder widths
 LIFT_MAX = 0.15  # the most a garment's top is raised to the shoulder's outline, in shoulder widths
 CHEST_BELOW_NECK = 0.1  # how far below the neckline's front the chest anchor must lie, in chest widths
 NECK_MAX_HALF = 0.4  # the widest a neck opening is worn: half of it, in shoulder widths
