@@ -338,8 +338,8 @@ def _lift_to_shoulders(colour: np.ndarray, alpha: np.ndarray, parts: dict, body:
     the neck corner and the shoulder point, and a sleeve's cap sits a little low: the wearer's shoulder
     (or the old top's, filled with skin) showed above it, a notch at the shoulder's top (issue 3: six
     half-body results). Each column's top is stretched up over a ramp below it; columns under the
-    neck or the head are left alone, and the lift is smoothed along the shoulder. Returns the colour,
-    alpha and parts (new arrays where they change).
+    neck or the head are left alone, and the lift is smoothed along the shoulder. The colour, alpha and
+    parts are changed in place (and returned).
     """
     h, w = body.size
     S = body.skeleton.shoulder_width
@@ -372,15 +372,14 @@ def _lift_to_shoulders(colour: np.ndarray, alpha: np.ndarray, parts: dict, body:
     # Each column's rows from its new top down to a ramp below the old one sample from its old top down.
     ramp = 0.1 * S
     y0, y1 = int(max(0, (top - lf).min() - 1)), int(min(h, top.max() + ramp + 1))
-    yy, xx = np.mgrid[y0:y1, x0:x1].astype(np.float32)
-    src_y = yy + lf * np.clip((top + ramp - yy) / (ramp + lf), 0, 1)
-
-    def lifted(image: np.ndarray) -> np.ndarray:
-        out = image.copy()
-        out[y0:y1, x0:x1] = cv2.remap(image, xx, src_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-        return out
-
-    return lifted(colour), lifted(alpha), {name: lifted(part) for name, part in parts.items()}
+    yy, xx = np.mgrid[y0:y1, 0 : x1 - x0].astype(np.float32)
+    src_y = yy + lf * np.clip((top + ramp - yy) / (ramp + lf), 0, 1) - y0  # (rows y0..y1 read only those)
+    for image in (colour, alpha, *parts.values()):
+        window = image[y0:y1, x0:x1]
+        window[:] = cv2.remap(
+            np.ascontiguousarray(window), xx, src_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+        )
+    return colour, alpha, parts
 
 
 SHOULDER_CAP = 0.12  # how far out past the shoulder joint a sleeve's cap rests on the shoulder, in shoulder widths
