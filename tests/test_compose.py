@@ -949,3 +949,56 @@ def test_only_sure_skin_below_the_chin_feeds_a_skin_fill():
     tone = out[neck & ~cord & (rows > y1 + 20)].mean(axis=0)
     # The face's tone, not the hair's or the cord's.
     assert np.linalg.norm(tone - SKIN) < min(np.linalg.norm(tone - (150, 120, 60)), np.linalg.norm(tone - 245)) / 2
+
+
+def test_an_arm_under_a_wide_old_sleeve_is_drawn_narrower_than_the_sleeve():
+    """An arm in a long sleeve has no bare skin to measure; it was drawn as wide as the sleeve, out to
+    the sleeve's ragged outline: a flat strip wider than an arm (issue 3: viton256_000066, the old
+    long sleeves replaced by a sleeveless top). Past the arm, away from the body, is backdrop."""
+    from tryon.compose.limbs import limb_measures
+
+    worn = long_sleeved_wearer()  # sleeves 0.2 S wide on either side of the arm's line
+    sk = worn.skeleton
+    radii = limb_measures(worn)
+    assert radii["left"] < 0.14 * S and radii["right"] < 0.14 * S  # narrower than an arm's default
+    fitted = np.zeros((H, W), np.float32)
+    fitted[300:650, int(W / 2 - 0.6 * S) : int(W / 2 + 0.6 * S)] = 1  # a sleeveless top, the torso's width
+    top = WarpedGarment(colour=np.broadcast_to(RED, (H, W, 3)).astype(np.float32), alpha=fitted,
+                        parts={"torso": fitted}, sleeveless=True)  # fmt: skip
+    out = compose(person_photo(worn), worn, top, "upper").image.astype(np.float32)
+    for side in ("left", "right"):
+        a, b = sk[f"{side}_shoulder"], sk[f"{side}_elbow"]
+        axis = (b - a) / np.linalg.norm(b - a)
+        normal = np.array([-axis[1], axis[0]])
+        if (sk.shoulder_center - a) @ normal > 0:
+            normal = -normal  # (away from the body)
+        for t in (0.5, 0.7):
+            p = a + (b - a) * t + normal * 0.125 * S  # inside the old sleeve (0.147 S), past the arm
+            assert out[int(round(p[1])), int(round(p[0]))].mean() > 220, (side, t)  # the backdrop (235)
+            q = a + (b - a) * t  # the arm itself is skin
+            assert abs(out[int(round(q[1])), int(round(q[0]))].mean() - SKIN.mean()) < 30
+
+
+def test_the_body_shape_ends_at_the_outer_edge_of_an_arm_hanging_against_the_body():
+    """The torso's shape is a polygon from the shoulders to past the hips; an arm hanging against the
+    body lies inside it, and the old sleeve past the arm's outer edge was filled as skin too."""
+    from dataclasses import replace
+
+    from tryon.compose.limbs import body_shape
+
+    body = synthetic_body()
+    sk = body.skeleton
+    points = dict(sk.points)
+    cx = W / 2
+    for side, sign in (("left", 1), ("right", -1)):
+        points[f"{side}_elbow"] = np.array([cx + sign * 0.4 * S, 480.0])  # down along the body's side
+        points[f"{side}_wrist"] = np.array([cx + sign * 0.45 * S, 640.0])
+    hanging = replace(body, skeleton=replace(sk, points=points),
+                      person=np.ones(body.size, np.float32))  # (the old sleeve wide around it)  # fmt: skip
+    radii = {"left": 0.12 * S, "right": 0.12 * S}
+    shape = body_shape(hanging, "upper", radii)
+    for side, sign in (("left", 1), ("right", -1)):
+        elbow = points[f"{side}_elbow"]
+        assert shape[int(elbow[1]), int(elbow[0])]  # the arm
+        assert not shape[int(elbow[1]), int(elbow[0] + sign * 0.2 * S)], side  # past its outer edge
+        assert shape[int(elbow[1]), int(cx)]  # the torso

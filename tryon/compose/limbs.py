@@ -35,6 +35,9 @@ def body_shape(body: BodyAnalysis, category: str, radii: dict[str, float] | None
         sk["right_shoulder"] - across * 0.12 * S,
     ])  # fmt: skip
     shape = M.polygon(size, torso)
+    # (Not past the arms: arms hanging against the body lie inside the polygon, and the old sleeve
+    # beyond them was filled as skin, an arm as wide as the sleeve with its ragged outline.)
+    shape &= ~_beyond_arms(body, radii or {})
     neck_c = sk.shoulder_center
     # The neck flares into the shoulders (the trapezius) above their line: a straight band met them at
     # a right angle, a boxy neck with flat backdrop beside it where a collar was.
@@ -62,6 +65,12 @@ def limb_measures(body: BodyAnalysis, legs: bool = False) -> dict[str, float]:
     sk = body.skeleton
     radii = {side: limb_radius(body, [sk[f"{side}_shoulder"], sk[f"{side}_elbow"], sk[f"{side}_wrist"]])
              for side in ("left", "right")}  # fmt: skip
+    for side in ("left", "right"):
+        if radii[side] >= ARM_RADIUS * sk.shoulder_width - 1e-6:
+            # No bare skin to measure: the arm in a sleeve is narrower than the sleeve.
+            sleeve = _sleeve_half_width(body, [sk[f"{side}_shoulder"], sk[f"{side}_elbow"], sk[f"{side}_wrist"]])
+            if sleeve is not None:
+                radii[side] = float(min(radii[side], max(ARM_MIN * sk.shoulder_width, ARM_IN_SLEEVE * sleeve)))
     for side in ("left", "right"):
         # (Where the arm shows bare: its centre, as the legs' below.)
         for part, (a, b) in (("upper", ("shoulder", "elbow")), ("fore", ("elbow", "wrist"))):
@@ -130,6 +139,8 @@ def bare_shift(body: BodyAnalysis, line: list[np.ndarray], radius: float) -> flo
     return float(np.clip(np.median(centres), -0.6 * radius, 0.6 * radius))
 
 
+ARM_IN_SLEEVE = 0.6  # an arm's half-width inside a sleeve, at most, as a share of the sleeve's
+ARM_MIN = 0.08  # the narrowest an arm is drawn, half its width in shoulder widths
 NECK_BASE = 0.26  # the neck's half-width where it flares into the shoulders, in shoulder widths
 KNEE_RADIUS = 0.12  # half a leg's width at the knee, in shoulder widths (measured on the full-body photos)
 CALF_AT, CALF_RADIUS = 0.3, 1.05  # the calf's widest point: its place from knee to ankle, its half-width in knees
@@ -176,6 +187,64 @@ def limb_radius(body: BodyAnalysis, arm: list[np.ndarray], default: float | None
     if len(on_arm) < 0.15 * len(pts):
         return default * k
     return float(np.clip(np.median(on_arm) * 1.1, 0.06 * S, default)) * k
+
+
+def _beyond_arms(body: BodyAnalysis, radii: dict[str, float]) -> np.ndarray:
+    """Where it is outside each arm, away from the body: past its outer edge, along its upper arm and
+    forearm."""
+    h, w = body.size
+    out = np.zeros((h, w), bool)
+    centre = body.skeleton.shoulder_center
+    for side in ("left", "right"):
+        line = arm_line(body, side, radii)
+        r = radii[side] if side in radii else limb_radius(body, line)
+        for (a, b), half in zip(zip(line[:-1], line[1:], strict=False), (r, 0.85 * r), strict=False):
+            length = float(np.linalg.norm(b - a))
+            if length < 1:
+                continue
+            axis = (b - a) / length
+            normal = np.array([-axis[1], axis[0]])
+            if (centre - a) @ normal > 0:
+                normal = -normal  # (away from the body)
+            # (In the segment's box only, grown by the reach that matters.)
+            pad = int(0.6 * body.skeleton.shoulder_width) + 2
+            x0, x1 = int(max(0, min(a[0], b[0]) - pad)), int(min(w, max(a[0], b[0]) + pad + 1))
+            y0, y1 = int(max(0, min(a[1], b[1]) - pad)), int(min(h, max(a[1], b[1]) + pad + 1))
+            if x1 <= x0 or y1 <= y0:
+                continue
+            yy, xx = np.mgrid[y0:y1, x0:x1].astype(np.float32)
+            rx, ry = xx - a[0], yy - a[1]
+            t = rx * axis[0] + ry * axis[1]
+            off = rx * normal[0] + ry * normal[1]
+            out[y0:y1, x0:x1] |= (t >= 0) & (t <= length) & (off > half)
+    return out
+
+
+def _sleeve_half_width(body: BodyAnalysis, arm: list[np.ndarray]) -> float | None:
+    """Half the width of the silhouette around an arm's line (a sleeve's, where the arm is covered):
+    the median distance to the outline along the line, or None where the arm is against the body."""
+    h, w = body.size
+    pts = []
+    for a, b in zip(arm[:-1], arm[1:], strict=False):
+        n = max(2, int(np.linalg.norm(b - a) / 3))
+        pts.append(a + (b - a) * np.linspace(0.15, 0.85, n)[:, None])
+    pts = np.round(np.concatenate(pts)).astype(int)
+    pts = pts[(pts[:, 0] >= 0) & (pts[:, 0] < w) & (pts[:, 1] >= 0) & (pts[:, 1] < h)]
+    if len(pts) < 4:
+        return None
+    S = body.skeleton.shoulder_width
+    pad = int(0.4 * S) + 2
+    x0, x1 = max(0, pts[:, 0].min() - pad), min(w, pts[:, 0].max() + pad + 1)
+    y0, y1 = max(0, pts[:, 1].min() - pad), min(h, pts[:, 1].max() + pad + 1)
+    part = (body.person[y0:y1, x0:x1] > 0.5) & (body.upper_clothes[y0:y1, x0:x1] > 0.5)
+    dist = cv2.distanceTransform(part.astype(np.uint8), cv2.DIST_L2, 3)
+    # (Where the line is off the sleeve's centre, the largest distance a little to either side.)
+    reach = max(1, int(0.05 * S))
+    dist = cv2.dilate(dist, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1, 2 * reach + 1)))
+    on = dist[pts[:, 1] - y0, pts[:, 0] - x0]
+    if (on <= 0).mean() > 0.3:
+        return None
+    return float(np.median(on))
 
 
 def leg_shape(body: BodyAnalysis, side: str, knee: float | None = None, shift: float = 0.0) -> np.ndarray:
