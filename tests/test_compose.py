@@ -1002,3 +1002,25 @@ def test_the_body_shape_ends_at_the_outer_edge_of_an_arm_hanging_against_the_bod
         assert shape[int(elbow[1]), int(elbow[0])]  # the arm
         assert not shape[int(elbow[1]), int(elbow[0] + sign * 0.2 * S)], side  # past its outer edge
         assert shape[int(elbow[1]), int(cx)]  # the torso
+
+
+def test_a_filled_arm_is_darker_on_the_side_away_from_the_light():
+    """Real arms in these photos are shaded 25-40% across, mostly from one side (the key light's); a
+    filled arm was about 8% darker at both its sides, a flat strip beside the real ones (issue 3:
+    viton256_000066 and viton256_004912, long sleeves replaced). The light's side is read from the
+    face, one half of which is brighter."""
+    worn = long_sleeved_wearer()
+    sk = worn.skeleton
+    photo = person_photo(worn).astype(np.float32)
+    face = worn.face > 0.5
+    lit = face & (np.arange(W)[None, :] >= W / 2)  # the face's image-right half is lit
+    photo[lit] *= 1.15
+    photo[face & ~lit] *= 0.85
+    out = compose(np.clip(photo, 0, 255).astype(np.uint8), worn, wide_top(sleeveless=True), "upper").image
+    out = out.astype(np.float32)
+    for side in ("left", "right"):
+        a, b = sk[f"{side}_shoulder"], sk[f"{side}_elbow"]
+        centre = a + (b - a) * 0.6
+        right = out[int(centre[1]), int(centre[0] + 0.07 * S)].mean()
+        left = out[int(centre[1]), int(centre[0] - 0.07 * S)].mean()
+        assert right > 1.1 * left, (side, left, right)  # brighter towards the light

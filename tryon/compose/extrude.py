@@ -11,18 +11,41 @@ from tryon.perception import BodyAnalysis
 from tryon.perception.estimate import ARM_RADIUS
 
 
-def _shade_round(out: np.ndarray, ys: np.ndarray, xs: np.ndarray, u: np.ndarray, weight: np.ndarray) -> None:
+def _shade_round(out: np.ndarray, ys: np.ndarray, xs: np.ndarray, u: np.ndarray, nx: np.ndarray,
+                 weight: np.ndarray, light: float = 0.0) -> None:  # fmt: skip
     """Shade filled limb pixels (in place) as a lit cylinder: `u` is the offset across the limb (-1..1),
-    `weight` how fully (0..1) each pixel takes the shading.
+    `nx` how much that offset points to the image's right (-1..1), `weight` how fully (0..1) each pixel
+    takes the shading, `light` the light's angle from the front (radians, > 0 from the image's right).
 
     A fill continued from the skin around is one flat tone; an arm drawn that way reads as a strip
-    pasted on. Seen from the front, a limb's surface turns away towards its sides and darkens.
+    pasted on. Seen from the front, a limb's surface turns away towards its sides and darkens, more on
+    the side away from the light.
     """
-    shade = LIMB_AMBIENT + (1 - LIMB_AMBIENT) * np.sqrt(np.clip(1 - u * u, 0.0, 1.0))
+    facing = u * nx * np.sin(light) + np.sqrt(np.clip(1 - u * u, 0.0, 1.0)) * np.cos(light)
+    brightest = np.sqrt((nx * np.sin(light)) ** 2 + np.cos(light) ** 2)
+    shade = LIMB_AMBIENT + (1 - LIMB_AMBIENT) * np.clip(facing, 0.0, None) / np.maximum(brightest, 1e-6)
     out[ys, xs] *= (1 - weight * (1 - shade))[:, None]
 
 
-LIMB_AMBIENT = 0.78  # a limb's brightness at its outline relative to its middle (soft studio light)
+def _light_angle(image: np.ndarray, body: BodyAnalysis) -> float:
+    """The key light's angle from the front (radians, > 0 from the image's right), from how much
+    brighter one half of the face is than the other; 0 without a face."""
+    face = body.face > 0.5
+    if body.face_box is None or face.sum() < 50:
+        return 0.0
+    cx = (body.face_box[0] + body.face_box[2]) / 2
+    light = image[..., :3].mean(axis=-1) if image.ndim == 3 else image
+    right = face & (np.arange(face.shape[1])[None, :] >= cx)
+    left = face & ~right
+    if right.sum() < 20 or left.sum() < 20:
+        return 0.0
+    r, l_ = float(light[right].mean()), float(light[left].mean())
+    return float(np.clip(LIGHT_GAIN * (r - l_) / max(r + l_, 1.0), -LIGHT_MAX, LIGHT_MAX))
+
+
+LIGHT_GAIN = 4.0  # radians of light angle per unit of the face's half-to-half contrast
+LIGHT_MAX = 0.8  # the most the light is taken to come from a side (radians)
+LIMB_AMBIENT = 0.65  # a limb's brightness where it turns away from the light, relative to where it faces it
 
 
 def _limb_lines(body: BodyAnalysis, category: str, radii: dict[str, float]):
@@ -42,6 +65,7 @@ def _along(points: np.ndarray, line: list[np.ndarray], widths: list[float]):
     best_d = np.full(len(points), np.inf)
     t_out = np.zeros(len(points))
     u_out = np.zeros(len(points))
+    nx_out = np.zeros(len(points))
     start = 0.0
     for (a, b), (ra, rb) in zip(zip(line[:-1], line[1:], strict=False), zip(widths[:-1], widths[1:], strict=False),
                                 strict=False):  # fmt: skip
@@ -60,34 +84,37 @@ def _along(points: np.ndarray, line: list[np.ndarray], widths: list[float]):
         best_d[better] = d[better]
         t_out[better] = start + t[better]
         u_out[better] = across[better] / np.maximum(r[better], 1.0)
+        nx_out[better] = normal[0]
         start += length
-    return t_out, u_out
+    return t_out, u_out, nx_out
 
 
 def extrude_limbs(out: np.ndarray, body: BodyAnalysis, fill: np.ndarray, bare: np.ndarray, category: str,
                    radii: dict[str, float], soft_edge: float, depth: np.ndarray) -> np.ndarray:  # fmt: skip
     """Paint filled limb pixels with the limb's nearest bare cross-section, carried along its line.
 
-    Without one, shade them round, fully where `depth` (0 at the skin the fill continues) reaches 1."""
+    Without one, shade them round, lit from the side the face is lit from, fully where `depth` (0 at
+    the skin the fill continues) reaches 1."""
     S = body.skeleton.shoulder_width
     bins = 15
     inner = M.erode(bare, max(1, int(round(2 * soft_edge))))
+    light = _light_angle(out, body)
     for line, widths in _limb_lines(body, category, radii):
         band = M.tapered_band(body.size, line, widths)
         target = fill & band
         if target.sum() < 30:
             continue
         ty, tx = np.nonzero(target)
-        t_fill, u_fill = _along(np.stack([tx, ty], 1).astype(float), line, widths)
+        t_fill, u_fill, nx_fill = _along(np.stack([tx, ty], 1).astype(float), line, widths)
         # (Inside the bare limb's outline: the outline's pixels are mixed with the backdrop and gave the
         # filled limb pale grey sides.)
         seen = inner & band
         if seen.sum() < 30:
             # Nothing of this limb bare in the photo: it is at least round, darker towards its sides.
-            _shade_round(out, ty, tx, u_fill, depth[ty, tx])
+            _shade_round(out, ty, tx, u_fill, nx_fill, depth[ty, tx], light)
             continue
         sy, sx = np.nonzero(seen)
-        t_seen, u_seen = _along(np.stack([sx, sy], 1).astype(float), line, widths)
+        t_seen, u_seen, _ = _along(np.stack([sx, sy], 1).astype(float), line, widths)
         # The bare stretch nearest (along the limb) to the filled one: a short slice of it, a little
         # into it (right at the old garment's edge the skin is in its shadow).
         # (On either side of the filled stretch; the side whose slice shows more of the limb.)
@@ -101,7 +128,7 @@ def extrude_limbs(out: np.ndarray, body: BodyAnalysis, fill: np.ndarray, bare: n
                 if candidate.sum() > near.sum():
                     near = candidate
         if near.sum() < 20:
-            _shade_round(out, ty, tx, u_fill, depth[ty, tx])
+            _shade_round(out, ty, tx, u_fill, nx_fill, depth[ty, tx], light)
             continue
         # Its profile across the limb (mean colour per band of relative offset).
         idx = np.clip(((u_seen[near] + 1) / 2 * bins).astype(int), 0, bins - 1)
