@@ -30,15 +30,17 @@ def _shade_round(out: np.ndarray, ys: np.ndarray, xs: np.ndarray, u: np.ndarray,
 def _light_angle(image: np.ndarray, body: BodyAnalysis) -> float:
     """The key light's angle from the front (radians, > 0 from the image's right), from how much
     brighter one half of the face is than the other; 0 without a face."""
-    face = body.face > 0.5
-    if body.face_box is None or face.sum() < 50:
+    if body.face_box is None:
         return 0.0
-    cx = (body.face_box[0] + body.face_box[2]) / 2
-    light = image[..., :3].mean(axis=-1) if image.ndim == 3 else image
-    right = face & (np.arange(face.shape[1])[None, :] >= cx)
+    h, w = body.size
+    x0, y0, x1, y1 = body.face_box
+    box = (slice(max(0, int(y0)), min(h, int(y1) + 1)), slice(max(0, int(x0)), min(w, int(x1) + 1)))
+    face = body.face[box] > 0.5
+    right = face & (np.arange(box[1].start, box[1].stop)[None, :] >= (x0 + x1) / 2)
     left = face & ~right
     if right.sum() < 20 or left.sum() < 20:
         return 0.0
+    light = image[box].mean(axis=-1)
     r, l_ = float(light[right].mean()), float(light[left].mean())
     return float(np.clip(LIGHT_GAIN * (r - l_) / max(r + l_, 1.0), -LIGHT_MAX, LIGHT_MAX))
 
