@@ -516,3 +516,24 @@ def test_a_muscle_tanks_armpits_are_at_the_bottom_of_its_armholes():
     assert not g.sleeves
     for side in ("left", "right"):
         assert 360 < g.keypoints[f"{side}_armpit"][1] < 460, side  # where the dip ends, not at the top
+
+
+def test_the_loops_of_a_bow_at_the_neck_are_backdrop_not_garment():
+    """A bow tied at the neck encloses two small loops of backdrop near the garment's top. They were
+    too small to count as enclosed backdrop and stayed garment: grey patches at the wearer's neckline
+    (issue 3: vitonhd_09256). A patch of the backdrop's white as small, lower on the garment (a print's
+    white), stays garment."""
+    h, w = 1024, 768
+    top = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(top, [np.array([[200, 100], [568, 100], [600, 900], [168, 900]])], 1)
+    top = top.astype(bool)
+    colour = np.full((h, w, 3), 60, np.uint8)
+    image = _studio_photo(top, colour)
+    loops = [(slice(110, 140), slice(330, 370)), (slice(110, 140), slice(398, 438))]
+    lower = (slice(600, 630), slice(364, 404))
+    for region in loops + [lower]:
+        image[region] = 246  # exactly the backdrop's white
+    g = analyze_garment(image, "upper")
+    for region in loops:
+        assert (g.mask[region] > 0.5).mean() < 0.2  # the loops show what is behind
+    assert (g.mask[lower] > 0.5).mean() > 0.9  # the white patch lower down is fabric

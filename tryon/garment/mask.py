@@ -288,9 +288,15 @@ def _studio_backdrop(image: np.ndarray, on_border: np.ndarray) -> tuple[np.ndarr
     flat = M.open_(off <= STUDIO_TOLERANCE, 2)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(flat.astype(np.uint8), connectivity=4)
     touching = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+    # (Small gaps count too near the garment's top: the loops of a bow at the neck, a keyhole.)
+    rows = np.nonzero(((off > 4 * STUDIO_TOLERANCE) & ~flat).any(axis=1))[0]
+    top_zone = rows[0] + TOP_GAP_ZONE * (rows[-1] - rows[0] + 1) if len(rows) else -1
     gaps = []
-    for i in np.nonzero(stats[:, cv2.CC_STAT_AREA] >= 0.004 * h * w)[0]:
+    for i in np.nonzero(stats[:, cv2.CC_STAT_AREA] >= TOP_GAP_AREA * h * w)[0]:
         if i == 0 or i in touching:
+            continue
+        x, y, cw, ch, area = stats[i]
+        if area < 0.004 * h * w and (y > top_zone or max(cw, ch) > 2.5 * min(cw, ch)):
             continue
         # An enclosed gap is ringed by a garment of another colour; a flat patch ringed by
         # near-backdrop pixels is the fabric of a white garment.
@@ -304,6 +310,8 @@ def _studio_backdrop(image: np.ndarray, on_border: np.ndarray) -> tuple[np.ndarr
     return np.isin(labels, keep) & flat, off
 
 
+TOP_GAP_ZONE = 0.08  # how far down a garment (share of its height) small enclosed gaps are backdrop
+TOP_GAP_AREA = 0.0003  # the smallest such gap, as a share of the photo
 STUDIO_TOLERANCE = 2  # grey levels a flat backdrop may differ from its median (JPEG rounding)
 
 
