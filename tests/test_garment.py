@@ -537,3 +537,42 @@ def test_the_loops_of_a_bow_at_the_neck_are_backdrop_not_garment():
     for region in loops:
         assert (g.mask[region] > 0.5).mean() < 0.2  # the loops show what is behind
     assert (g.mask[lower] > 0.5).mean() > 0.9  # the white patch lower down is fabric
+
+
+def test_a_white_crew_necks_inside_back_is_cut_down_to_its_front_collar():
+    """A white tee photographed on a ghost mannequin shows the inside of its back above the front collar,
+    as white as the front (not in shadow): it stayed, worn as a boxy neckline with the back collar's
+    ragged edge and the painted-over label (issue 3: vitonhd_04743, rows 1, 50 and 115). The front
+    collar's edge is a round arc from one neck corner to the other."""
+    h, w = 1024, 768
+    tee = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(tee, [np.array([[300, 110], [340, 116], [384, 118], [428, 116], [468, 110], [600, 170],
+                                 [640, 330], [560, 360], [560, 900], [208, 900], [208, 360], [128, 330],
+                                 [168, 170]])], 1)  # (the back collar dips a little between its corners)  # fmt: skip
+    tee = tee.astype(bool)
+    colour = np.full((h, w, 3), 236, np.uint8)
+    xs = np.arange(300, 469)
+    arc = np.round(110 + 40 * np.sqrt(np.clip(1 - ((xs - 384) / 84.0) ** 2, 0, 1))).astype(int)
+    for x, y in zip(xs, arc, strict=True):
+        colour[y - 1 : y + 2, x] = 205  # the front collar's edge, a soft grey line
+    g = analyze_garment(_studio_photo(tee, colour), "upper")
+    assert not (g.mask[122:140, 370:400] > 0.5).any()  # the inside of the back went
+    assert (g.mask[160:190, 370:400] > 0.5).all()  # the front stays
+    assert 140 < g.keypoints["neck_front"][1] < 160  # the neckline's front is the collar's
+
+
+def test_a_crew_neck_without_a_visible_front_collar_is_left_whole():
+    """Without a clear arc of the front collar (a plain white tee whose collar does not show) nothing is
+    cut: an arc through the fabric or a print would cut the garment's front."""
+    h, w = 1024, 768
+    tee = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(tee, [np.array([[300, 110], [340, 116], [384, 118], [428, 116], [468, 110], [600, 170],
+                                 [640, 330], [560, 360], [560, 900], [208, 900], [208, 360], [128, 330],
+                                 [168, 170]])], 1)  # fmt: skip
+    tee = tee.astype(bool)
+    colour = np.full((h, w, 3), 236, np.uint8)
+    rng = np.random.default_rng(5)
+    dots = rng.integers(0, 2, (h, w)).astype(bool) & (np.arange(h)[:, None] > 125)
+    colour[dots] = 226  # a fine knit texture, no edge
+    g = analyze_garment(_studio_photo(tee, colour), "upper")
+    assert (g.mask[125:150, 370:400] > 0.5).mean() > 0.9

@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 
 from tryon import masks as M
-from tryon.garment.inside_back import drop_inside_back, smooth_collar
+from tryon.garment.inside_back import drop_crew_inside, drop_inside_back, smooth_collar
 from tryon.garment.label import remove_label
 from tryon.garment.mask import bleed_edges, garment_mask_and_fabric
 
@@ -74,7 +74,11 @@ def analyze_garment(image: np.ndarray, category: str) -> GarmentAnalysis:
             for side in ("left", "right"):
                 x = float(np.clip(waist[side], min(xl, xr) - pad, max(xl, xr) + pad))
                 kps[f"{side}_hem"] = np.array([x, waist["y"]], np.float64)
-    mask, kps = drop_inside_back(image, mask, kps)
+    dropped, kps = drop_inside_back(image, mask, kps)
+    if not (mask & ~dropped).any():
+        # (Not in shadow: a crew neck's inside back is found by its front collar instead.)
+        dropped, kps = drop_crew_inside(image, dropped, kps)
+    mask = dropped
     mask = smooth_collar(mask, kps)
     # A brand label left inside the back (the inside was not in shadow, or not found) is painted over.
     image = remove_label(image, mask, kps["neck_front"])

@@ -88,6 +88,61 @@ def drop_inside_back(image: np.ndarray, mask: np.ndarray, kps: dict[str, np.ndar
     return out, kps
 
 
+def drop_crew_inside(image: np.ndarray, mask: np.ndarray, kps: dict[str, np.ndarray]):
+    """A crew neck's inside back, not in shadow (a white tee's): cut down to its front collar.
+
+    The front collar's top edge is a round arc from one neck corner to the other; it is found as the
+    arc (of the depths a crew neck has) along which the photo's lightness changes most sharply, far
+    more than along the others. Returns (mask, key points), unchanged without a clear one.
+    """
+    xr, xl = float(kps["neck_right"][0]), float(kps["neck_left"][0])
+    half = (xl - xr) / 2
+    if half < 8:
+        return mask, kps
+    cx, yc = (xl + xr) / 2, (float(kps["neck_right"][1]) + float(kps["neck_left"][1])) / 2
+    if float(kps["neck_front"][1]) - yc > CREW_FLAT * 2 * half:
+        return mask, kps  # (the front of the neckline is already below the corners: it was found)
+    x0, x1 = int(np.ceil(xr)), int(np.floor(xl)) + 1
+    y0, y1 = max(0, int(yc) - 4), min(mask.shape[0], int(yc + CREW_DEEPEST * 2 * half) + 6)
+    if y1 - y0 < 8:
+        return mask, kps
+    box = (slice(y0, y1), slice(x0, x1))
+    light = cv2.cvtColor(np.ascontiguousarray(image[box]), cv2.COLOR_RGB2LAB)[..., 0].astype(np.float32)
+    light = cv2.GaussianBlur(light, (0, 0), 1.5)
+    # (The largest vertical change within a few pixels: the arc is only an approximation of the edge.)
+    change = cv2.dilate(np.abs(cv2.Sobel(light, cv2.CV_32F, 0, 1, ksize=3)) / 4, np.ones((5, 1), np.uint8))
+    xs = np.arange(x0, x1)
+    u = (xs - cx) / half
+    inner = np.abs(u) < 0.85  # (near the corners every arc meets the outline)
+    arc = np.sqrt(np.clip(1 - u * u, 0, 1))
+    depths = np.arange(0.1, CREW_DEEPEST + 0.001, 0.01) * 2 * half
+    scores = []
+    for d in depths:
+        ys = np.round(yc + d * arc[inner]).astype(int) - y0
+        ok = (ys >= 0) & (ys < y1 - y0)
+        scores.append(float(np.median(change[ys[ok], (xs[inner] - x0)[ok]])) if ok.sum() > 4 else 0.0)
+    scores = np.array(scores)
+    best = int(np.argmax(scores))
+    d = float(depths[best])
+    if not (scores[best] >= CREW_EDGE and scores[best] >= CREW_PEAK * max(float(np.median(scores)), 0.5)
+            and d <= CREW_DEPTH * 2 * half):  # fmt: skip
+        return mask, kps
+    out = mask.copy()
+    for x, a in zip(xs, arc, strict=True):
+        out[: int(round(yc + d * a)), x] = False
+    out = M.open_(out, 2)
+    kps = dict(kps)
+    kps["neck_front"] = np.array([cx, yc + d])
+    return out, kps
+
+
+CREW_FLAT = 0.12  # a top outline whose centre dips less (in neck widths) shows the inside of the back
+CREW_DEEPEST = 0.7  # the deepest arc looked at, in neck widths
+CREW_DEPTH = 0.3  # the deepest a crew neck's front collar is, in neck widths (deeper arcs are a print's)
+CREW_EDGE = 3.0  # the least lightness change per pixel along the front collar's edge
+CREW_PEAK = 4.0  # how much more it changes along it than along a typical arc
+
+
 def smooth_collar(mask: np.ndarray, kps: dict[str, np.ndarray]) -> np.ndarray:
     """The top outline between the shoulders without its small bumps (a returned copy).
 
