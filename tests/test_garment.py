@@ -539,17 +539,22 @@ def test_the_loops_of_a_bow_at_the_neck_are_backdrop_not_garment():
     assert (g.mask[lower] > 0.5).mean() > 0.9  # the white patch lower down is fabric
 
 
+def _crew_tee(h: int, w: int) -> np.ndarray:
+    """A tee's shape on a ghost mannequin: its back collar dips a little between the neck corners."""
+    tee = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(tee, [np.array([[300, 110], [340, 116], [384, 118], [428, 116], [468, 110], [600, 170],
+                                 [640, 330], [560, 360], [560, 900], [208, 900], [208, 360], [128, 330],
+                                 [168, 170]])], 1)  # fmt: skip
+    return tee.astype(bool)
+
+
 def test_a_white_crew_necks_inside_back_is_cut_down_to_its_front_collar():
     """A white tee photographed on a ghost mannequin shows the inside of its back above the front collar,
     as white as the front (not in shadow): it stayed, worn as a boxy neckline with the back collar's
     ragged edge and the painted-over label (issue 3: vitonhd_04743, rows 1, 50 and 115). The front
     collar's edge is a round arc from one neck corner to the other."""
     h, w = 1024, 768
-    tee = np.zeros((h, w), np.uint8)
-    cv2.fillPoly(tee, [np.array([[300, 110], [340, 116], [384, 118], [428, 116], [468, 110], [600, 170],
-                                 [640, 330], [560, 360], [560, 900], [208, 900], [208, 360], [128, 330],
-                                 [168, 170]])], 1)  # (the back collar dips a little between its corners)  # fmt: skip
-    tee = tee.astype(bool)
+    tee = _crew_tee(h, w)
     colour = np.full((h, w, 3), 236, np.uint8)
     xs = np.arange(300, 469)
     arc = np.round(110 + 40 * np.sqrt(np.clip(1 - ((xs - 384) / 84.0) ** 2, 0, 1))).astype(int)
@@ -565,11 +570,7 @@ def test_a_crew_neck_without_a_visible_front_collar_is_left_whole():
     """Without a clear arc of the front collar (a plain white tee whose collar does not show) nothing is
     cut: an arc through the fabric or a print would cut the garment's front."""
     h, w = 1024, 768
-    tee = np.zeros((h, w), np.uint8)
-    cv2.fillPoly(tee, [np.array([[300, 110], [340, 116], [384, 118], [428, 116], [468, 110], [600, 170],
-                                 [640, 330], [560, 360], [560, 900], [208, 900], [208, 360], [128, 330],
-                                 [168, 170]])], 1)  # fmt: skip
-    tee = tee.astype(bool)
+    tee = _crew_tee(h, w)
     colour = np.full((h, w, 3), 236, np.uint8)
     rng = np.random.default_rng(5)
     dots = rng.integers(0, 2, (h, w)).astype(bool) & (np.arange(h)[:, None] > 125)

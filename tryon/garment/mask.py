@@ -296,11 +296,10 @@ def _studio_backdrop(image: np.ndarray, on_border: np.ndarray) -> tuple[np.ndarr
         if i == 0 or i in touching:
             continue
         x, y, cw, ch, area = stats[i]
-        if area < 0.004 * h * w and (y > top_zone or max(cw, ch) > 2.5 * min(cw, ch)):
+        if area < LARGE_GAP_AREA * h * w and (y > top_zone or max(cw, ch) > 2.5 * min(cw, ch)):
             continue
         # An enclosed gap is ringed by a garment of another colour; a flat patch ringed by
         # near-backdrop pixels is the fabric of a white garment.
-        x, y, cw, ch = stats[i, :4]
         y0, x0 = max(0, y - 4), max(0, x - 4)
         part = labels[y0 : y + ch + 4, x0 : x + cw + 4] == i
         ring = M.dilate(part, 3) & ~part
@@ -310,6 +309,7 @@ def _studio_backdrop(image: np.ndarray, on_border: np.ndarray) -> tuple[np.ndarr
     return np.isin(labels, keep) & flat, off
 
 
+LARGE_GAP_AREA = 0.004  # an enclosed gap at least this share of the photo is backdrop anywhere
 TOP_GAP_ZONE = 0.08  # how far down a garment (share of its height) small enclosed gaps are backdrop
 TOP_GAP_AREA = 0.0003  # the smallest such gap, as a share of the photo
 STUDIO_TOLERANCE = 2  # grey levels a flat backdrop may differ from its median (JPEG rounding)

@@ -350,7 +350,9 @@ def _lift_to_shoulders(colour: np.ndarray, alpha: np.ndarray, parts: dict, body:
     solid = alpha[:, lo:hi] > 0.5
     has = solid.any(axis=0)
     tops = np.where(has, np.argmax(solid, axis=0), 0)
-    outline = (body.person > 0.5) & (body.face < 0.5) & (body.hair < 0.5)
+    # (The shoulder's outline in the spans' columns only: this runs on every try-on.)
+    band = (slice(None), slice(lo, hi))
+    outline = (body.person[band] > 0.5) & (body.face[band] < 0.5) & (body.hair[band] < 0.5)
     lift = np.zeros(hi - lo, np.float32)
     for a, b in spans:
         for x in range(max(lo, a), min(hi, b + 1)):
@@ -358,7 +360,7 @@ def _lift_to_shoulders(colour: np.ndarray, alpha: np.ndarray, parts: dict, body:
             y0 = int(tops[i]) - limit
             if not has[i] or y0 < 0 or body.person[y0, x] > 0.5:
                 continue  # (the neck or the head above: not a shoulder)
-            above = np.flatnonzero(outline[y0 : tops[i], x])
+            above = np.flatnonzero(outline[y0 : tops[i], i])
             if len(above):
                 lift[i] = max(0, limit - int(above[0]) - margin)
     if not lift.any():
