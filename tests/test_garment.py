@@ -577,3 +577,39 @@ def test_a_crew_neck_without_a_visible_front_collar_is_left_whole():
     colour[dots] = 226  # a fine knit texture, no edge
     g = analyze_garment(_studio_photo(tee, colour), "upper")
     assert (g.mask[125:150, 370:400] > 0.5).mean() > 0.9
+
+
+def test_a_polos_flat_back_collar_has_its_neck_corners_at_both_ends():
+    """A polo's back collar is a flat top across the centre. The corner on one side was its first column
+    from that side, the other's the column beside the centre: worn, the collar stood askew, one side
+    up to the jaw (issue 3: vitonhd_09163, rows 3 and 117)."""
+    h, w = 1024, 768
+    polo = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(polo, [np.array([[310, 90], [458, 90], [470, 120], [600, 170], [640, 330], [560, 360],
+                                  [560, 900], [208, 900], [208, 360], [128, 330], [168, 170], [298, 120]])],
+                 1)  # fmt: skip
+    g = analyze_garment(_studio_photo(polo.astype(bool), np.full((h, w, 3), 60, np.uint8)), "upper")
+    right, left = g.keypoints["neck_right"][0], g.keypoints["neck_left"][0]
+    assert abs(right - 310) < 8 and abs(left - 458) < 8, (right, left)
+
+
+def test_the_tip_of_the_gap_between_sleeve_and_body_takes_the_garments_colour():
+    """Mask clean-up closes the narrow tip of the gap between a sleeve and the body, and there the
+    backdrop is lit a little brighter than elsewhere: its white pixels were warped onto the wearer as
+    white hooks at the armpits (issue 3: the polo vitonhd_09163, rows 3 and 117)."""
+    h, w = 1024, 768
+    tee = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(tee, [np.array([[300, 110], [468, 110], [600, 170], [640, 440], [564, 440], [560, 900],
+                                 [208, 900], [204, 440], [128, 440], [168, 170]])], 1)  # fmt: skip
+    image = _studio_photo(tee.astype(bool), np.full((h, w, 3), 40, np.uint8))
+    tips = []
+    for x in (208, 560):  # a wedge 15 px wide at the sleeve's bottom, narrowing to its tip 60 px above
+        for y in range(380, 441):
+            half = (y - 380) // 8
+            image[y, x - half : x + half + 1] = 252
+        tips.append((slice(385, 435), slice(x - 2, x + 3)))
+    g = analyze_garment(image, "upper")
+    for tip in tips:
+        assert (g.mask[tip] > 0.5).all()  # the mask closed the tip
+        assert (image[tip].max(axis=2) > 200).mean() > 0.5
+        assert g.image[tip].max(axis=2).max() < 120  # the garment's dark colour, not white

@@ -58,12 +58,13 @@ def analyze_garment(image: np.ndarray, category: str) -> GarmentAnalysis:
     # Sample colours from inside the outline only: the edge pixels are mixed with the background
     # and would draw a light halo around the garment.
     inner = M.erode(mask, max(1, int(0.003 * max(mask.shape))))
-    photo, image = image, bleed_edges(image, mask, fabric)
+    photo = image
     if category == "lower":
         kps, has_legs = _lower_keypoints(mask)
-        return GarmentAnalysis(image=image, mask=M.feather(inner, 0.8), category=category, keypoints=kps,
-                               has_legs=has_legs)  # fmt: skip
+        return GarmentAnalysis(image=bleed_edges(photo, mask, fabric), mask=M.feather(inner, 0.8),
+                               category=category, keypoints=kps, has_legs=has_legs)  # fmt: skip
     kps, sleeves, half_widths = _upper_keypoints(mask, photo, dress=category == "dress")
+    image = bleed_edges(photo, mask, fabric, gaps=_armpit_gaps(mask.shape, kps) if sleeves else None)
     if category == "upper":
         # (After the key points: sleeves hanging against a bodysuit are found on its whole outline.)
         mask, waist = _cut_bodysuit(mask)
@@ -86,6 +87,22 @@ def analyze_garment(image: np.ndarray, category: str) -> GarmentAnalysis:
     return GarmentAnalysis(image=image, mask=M.feather(inner, 0.8), category=category, keypoints=kps,
                            sleeves=sleeves, sleeve_half_widths=half_widths,
                            sleeveless=not sleeves and _armholes(mask))  # fmt: skip
+
+
+def _armpit_gaps(shape: tuple[int, int], kps: dict[str, np.ndarray]) -> np.ndarray:
+    """Where the gaps between the sleeves and the body end, around the armpits (see `bleed_edges`)."""
+    zone = np.zeros(shape, bool)
+    body_w = abs(float(kps["left_armpit"][0] - kps["right_armpit"][0]))
+    for side in ("left", "right"):
+        x, y = kps[f"{side}_armpit"]
+        reach = ARMPIT_GAP * body_w
+        zone[max(0, int(y - 2 * reach)) : max(0, int(y + ARMPIT_GAP_BELOW * body_w)),
+             max(0, int(x - reach)) : max(0, int(x + reach))] = True  # fmt: skip
+    return zone
+
+
+ARMPIT_GAP = 0.06  # how far (in body widths) around an armpit the tip of its gap is looked for
+ARMPIT_GAP_BELOW = 0.5  # and how far below it (sleeves hanging against the body hide the armpit)
 
 
 def _cut_bodysuit(mask: np.ndarray) -> tuple[np.ndarray, dict | None]:
@@ -294,8 +311,8 @@ def _upper_keypoints(mask: np.ndarray, photo: np.ndarray, dress: bool = False):
     span = max(3, int(0.5 * (xr - xl)))
     cols_l = np.arange(max(0, cx - span), cx)
     cols_r = np.arange(cx + 1, min(w, cx + span))
-    neck_r_x = int(cols_l[np.argmin(top_y[cols_l])]) if len(cols_l) else cx - 1
-    neck_l_x = int(cols_r[np.argmin(top_y[cols_r])]) if len(cols_r) else cx + 1
+    neck_r_x = _neck_corner(top_y, cols_l, cx - 1, outward=-1)
+    neck_l_x = _neck_corner(top_y, cols_r, cx + 1, outward=1)
     neck_front_y = top_y[cx] if top_y[cx] < h else top
     if sleeves_found:
         shoulder_x_r, shoulder_x_l = int(xl), int(xr)
@@ -335,6 +352,28 @@ def _upper_keypoints(mask: np.ndarray, photo: np.ndarray, dress: bool = False):
             half_widths[side] = half
             sleeves[side] = part
     return kps, sleeves, half_widths
+
+
+def _neck_corner(top_y: np.ndarray, cols: np.ndarray, default: int, outward: int) -> int:
+    """The column of a neck corner: the highest point of the top outline on one side of the centre.
+
+    A polo's back collar (or a boat neck's back) is a flat top across the centre: its corners are
+    the ends of the flat stretch, not its first column from one side (which put one corner at the
+    centre and the collar askew on the wearer).
+    """
+    if not len(cols):
+        return default
+    best = int(cols[np.argmin(top_y[cols])])
+    flat = top_y[cols] <= top_y[best] + NECK_FLAT
+    inner = 0 if outward > 0 else len(cols) - 1
+    if not flat[inner]:
+        return best
+    run = np.flatnonzero(~flat[::outward])  # (from the centre outward)
+    end = int(cols[::outward][(int(run[0]) if len(run) else len(cols)) - 1])
+    return end if (end - best) * outward >= 0 else best
+
+
+NECK_FLAT = 1  # px: a top outline within this of its highest point is flat
 
 
 def _hanging_sleeve_edges(mask, cx: int, top: int, bottom: int, left_ext, right_ext):

@@ -16,13 +16,16 @@ from tryon import masks as M
 from tryon.errors import GarmentNotFoundError
 
 
-def bleed_edges(image: np.ndarray, mask: np.ndarray, fabric: np.ndarray | None = None) -> np.ndarray:
+def bleed_edges(
+    image: np.ndarray, mask: np.ndarray, fabric: np.ndarray | None = None, gaps: np.ndarray | None = None
+) -> np.ndarray:
     """The photo with its garment's rim and the backdrop next to it painted in the garment's own colours.
 
     A warp samples between pixels and its edge is feathered: at the garment's outline it mixes in
     the rim's anti-aliased pixels and the backdrop, a light line along every edge on the wearer.
     Colours from a little inside the outline are spread outwards (normalised convolution at half size);
-    on a cut-out photo, backdrop pixels inside the mask get them too, except the `fabric` ones.
+    on a cut-out photo, backdrop pixels inside the mask get them too, except the `fabric` ones, and
+    within the `gaps` zones (around the armpits) so do light slivers that run out to the backdrop.
     """
     h, w = mask.shape
     sw, sh = max(1, w // 2), max(1, h // 2)
@@ -34,11 +37,25 @@ def bleed_edges(image: np.ndarray, mask: np.ndarray, fabric: np.ndarray | None =
         # Slivers of backdrop the mask closed over (under a sleeve, in a fold) take the garment's colour.
         # Not known fabric; nor any, when much of the garment has the backdrop's colour: that is a white
         # garment's (or white stripes') fabric, and bled over it drew grey smears.
-        flat = core & (_max_abs_diff(small, bg) <= STUDIO_TOLERANCE)
+        off = _max_abs_diff(small, bg)
+        flat = core & (off <= STUDIO_TOLERANCE)
+        # (And light slivers open to the backdrop: the tip of a gap between sleeve and body, closed
+        # by the mask, is lit a little brighter than the backdrop and was drawn as a white hook at the
+        # armpit. Only there: a white print's ground reaching the outline is such a sliver too; and
+        # not on a garment with much of the backdrop's colour: a white stripe beside the gap is fabric.)
+        sliver = np.zeros_like(core)
+        light = off <= SLIVER_TOLERANCE
+        if gaps is not None and gaps.any() and (core & light).sum() < BACKDROP_COLOURED_FABRIC * core.sum():
+            small_gaps = cv2.resize(gaps.astype(np.uint8), (sw, sh), interpolation=cv2.INTER_NEAREST) > 0
+            mask_small = cv2.resize(mask.astype(np.uint8), (sw, sh), interpolation=cv2.INTER_NEAREST) > 0
+            sliver = _slivers(light, core & small_gaps, ~M.fill_holes(mask_small))
         if fabric is not None:
-            flat &= cv2.resize(fabric.astype(np.uint8), (sw, sh), interpolation=cv2.INTER_NEAREST) == 0
-        if flat.sum() < BACKDROP_COLOURED_FABRIC * core.sum():
-            core &= ~flat
+            known = cv2.resize(fabric.astype(np.uint8), (sw, sh), interpolation=cv2.INTER_NEAREST) > 0
+            flat &= ~known
+            sliver &= ~known
+        for part in (flat, sliver):
+            if part.sum() < BACKDROP_COLOURED_FABRIC * core.sum():
+                core &= ~part
     if not core.any():
         return image
     weight = core.astype(np.float32)
@@ -51,6 +68,13 @@ def bleed_edges(image: np.ndarray, mask: np.ndarray, fabric: np.ndarray | None =
     keep[cv2.resize(den, (w, h), interpolation=cv2.INTER_LINEAR) <= 0.02] = 1.0
     bled = cv2.resize(bled, (w, h), interpolation=cv2.INTER_LINEAR)
     return cv2.blendLinear(image, bled, keep, 1.0 - keep)
+
+
+def _slivers(light: np.ndarray, zone: np.ndarray, outside: np.ndarray) -> np.ndarray:
+    """The light pixels in `zone` connected to the backdrop `outside`, with the mixed pixels along
+    their sides."""
+    found = zone & M.components_touching(light, outside & light)
+    return zone & M.dilate(found, 2) if found.any() else found
 
 
 def _max_abs_diff(image: np.ndarray, colour: np.ndarray) -> np.ndarray:
@@ -222,6 +246,7 @@ def _close_channels(mask: np.ndarray) -> np.ndarray:
     return closed if added.sum() < CHANNEL_AREA * mask.sum() else mask
 
 
+SLIVER_TOLERANCE = 10  # grey levels a sliver of backdrop closed into the mask may differ from the backdrop
 BACKDROP_COLOURED_FABRIC = 0.05  # the share of a garment in the backdrop's colour from which it is fabric
 CHANNEL_WIDTH = 0.08  # the widest channel closed, as a share of the garment's width
 CHANNEL_TOP = 0.25  # a channel starts within this share of the garment's height from its top
