@@ -1024,3 +1024,24 @@ def test_a_filled_arm_is_darker_on_the_side_away_from_the_light():
         right = out[int(centre[1]), int(centre[0] + 0.07 * S)].mean()
         left = out[int(centre[1]), int(centre[0] - 0.07 * S)].mean()
         assert right > 1.1 * left, (side, left, right)  # brighter towards the light
+
+
+def test_the_body_shape_slopes_down_from_the_neck_to_each_shoulders_cap():
+    """The torso's shape had a flat top 0.18 S above the shoulder joints, out to above the joints: under
+    a boxy old top, the chest and shoulders filled under a camisole put on had square shoulder tops
+    (issue 3: dresscode_049205 with a camisole). Above a joint the shape ends at the arm's round cap;
+    it is high only towards the neck."""
+    from dataclasses import replace
+
+    from tryon.compose.limbs import body_shape
+
+    body = synthetic_body()
+    rows, cols = np.arange(H)[:, None], np.arange(W)[None, :]
+    boxy = (np.abs(cols - W / 2) < 0.85 * S) & (rows > SHOULDER_Y - 0.3 * S) & (rows < 620)
+    worn = replace(body, person=np.maximum(body.person, boxy.astype(np.float32)))
+    shape = body_shape(worn, "upper")
+    sk = worn.skeleton
+    for side, inward in (("left", -1), ("right", 1)):
+        joint = sk[f"{side}_shoulder"]
+        assert not shape[int(joint[1] - 0.175 * S), int(joint[0])]  # above the joint: past its cap (1.2 r)
+        assert shape[int(joint[1] - 0.12 * S), int(joint[0] + inward * 0.35 * S)]  # towards the neck

@@ -613,3 +613,52 @@ def test_the_tip_of_the_gap_between_sleeve_and_body_takes_the_garments_colour():
         assert (g.mask[tip] > 0.5).all()  # the mask closed the tip
         assert (image[tip].max(axis=2) > 200).mean() > 0.5
         assert g.image[tip].max(axis=2).max() < 120  # the garment's dark colour, not white
+
+
+def test_a_garments_side_in_shade_parted_from_the_backdrop_by_its_outline_is_not_a_drop_shadow():
+    """A drop shadow lies on the backdrop and fades into it along its whole outer side. A white
+    camisole's side in shade is as smooth and hue-less at the mask's size, but its outline parts it
+    from the backdrop: it meets the backdrop at its ends only. It was cut off the garment as a shadow,
+    and worn, the arm was drawn over where the camisole's side should be (issue 3: vitonhd_09133)."""
+    from tryon.garment.mask import _drop_shadows
+
+    h, w = 512, 384
+    studio = np.ones((h, w), bool)
+    studio[40:480, 100:300] = False  # the garment, with its outline
+    shadow = np.zeros((h, w), bool)
+    shadow[45:475, 104:130] = True  # its side in shade, inside the outline; its ends reach the backdrop
+    studio[40:45, 104:130] = True
+    shadow[40:45, 104:130] = False
+    side = shadow.copy()
+    shadow[60:460, 300:330] = True  # a drop shadow on the backdrop beside the other side
+    studio[60:460, 300:330] = False
+    found = _drop_shadows(shadow, studio)
+    assert not found[side].any()
+    assert found[60:460, 300:330].all()
+
+
+def test_a_white_camisoles_side_in_shade_is_garment(real_dir):
+    """The real photo behind the test above: the camisole's left side is in shade."""
+    from tryon.imageio import load_image
+
+    g = analyze_garment(load_image(real_dir / "garments" / "vitonhd_09133_00.jpg"), "upper")
+    for y in (500, 600, 700):
+        row = np.flatnonzero(g.mask[y] > 0.5)
+        assert row[0] < 140 and row[-1] > 600, (y, row[0], row[-1])  # its outline: about 125 to 610
+        assert len(row) == row[-1] - row[0] + 1  # one piece
+
+
+def test_a_camisoles_shoulder_points_are_at_its_thin_straps_tops():
+    """A sleeveless top's shoulder point was put a set share of its width out from its neck corner.
+    A camisole's thin strap ends before that, where the outline drops to the body's top: the shoulder
+    point was put there, and worn, the camisole's body was pulled up to the shoulders with its straps
+    standing above them (issue 3: vitonhd_09133, dresscode_048769)."""
+    h, w = 1024, 768
+    cami = np.zeros((h, w), np.uint8)
+    for x0 in (250, 500):  # straps 18 px wide, from y=80 down to the body's top at y=280
+        cv2.fillPoly(cami, [np.array([[x0, 80], [x0 + 18, 80], [x0 + 18, 290], [x0, 290]])], 1)
+    cv2.fillPoly(cami, [np.array([[200, 280], [568, 280], [580, 900], [188, 900]])], 1)
+    g = analyze_garment(_studio_photo(cami.astype(bool), np.full((h, w, 3), 60, np.uint8)), "upper")
+    for side, (lo, hi) in (("right", (240, 275)), ("left", (495, 530))):
+        x, y = g.keypoints[f"{side}_shoulder"]
+        assert lo <= x <= hi and y < 120, (side, x, y)  # on the strap, near its top

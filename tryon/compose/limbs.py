@@ -27,8 +27,10 @@ def body_shape(body: BodyAnalysis, category: str, radii: dict[str, float] | None
     # (Above the joints, not beside them: a corner out there drew square shoulders where a boxy old top's
     # were; the arm's round cap at the joint rounds the shoulder instead.)
     torso = np.array([
-        sk["right_shoulder"] + up * 0.18 * S,
-        sk["left_shoulder"] + up * 0.18 * S,
+        sk["right_shoulder"] + up * SHOULDER_TOP * S,
+        sk["right_shoulder"] + across * 0.25 * S + up * 0.18 * S,
+        sk["left_shoulder"] - across * 0.25 * S + up * 0.18 * S,
+        sk["left_shoulder"] + up * SHOULDER_TOP * S,
         sk["left_shoulder"] + across * 0.12 * S,
         sk["left_hip"] + across * 0.35 * S,
         sk["right_hip"] - across * 0.35 * S,
@@ -54,6 +56,9 @@ def body_shape(body: BodyAnalysis, category: str, radii: dict[str, float] | None
                 body, side, (radii or {}).get(f"{side}_leg"), (radii or {}).get(f"{side}_leg_shift", 0.0)
             )
     return shape & (body.person > 0.5)
+
+
+SHOULDER_TOP = 0.08  # how far above its joint the torso's shape reaches at a shoulder (its cap rounds it)
 
 
 def limb_measures(body: BodyAnalysis, legs: bool = False) -> dict[str, float]:

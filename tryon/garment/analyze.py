@@ -317,8 +317,8 @@ def _upper_keypoints(mask: np.ndarray, photo: np.ndarray, dress: bool = False):
     if sleeves_found:
         shoulder_x_r, shoulder_x_l = int(xl), int(xr)
     else:  # sleeveless: the strap's outer edge
-        shoulder_x_r = int(max(0, neck_r_x - 0.15 * (xr - xl)))
-        shoulder_x_l = int(min(w - 1, neck_l_x + 0.15 * (xr - xl)))
+        shoulder_x_r = _strap_edge(top_y, neck_r_x, int(max(0, neck_r_x - 0.15 * (xr - xl))), armpit_y)
+        shoulder_x_l = _strap_edge(top_y, neck_l_x, int(min(w - 1, neck_l_x + 0.15 * (xr - xl))), armpit_y)
     kps = {
         "neck_right": np.array([neck_r_x, top_y[neck_r_x]], float),
         "neck_left": np.array([neck_l_x, top_y[neck_l_x]], float),
@@ -352,6 +352,21 @@ def _upper_keypoints(mask: np.ndarray, photo: np.ndarray, dress: bool = False):
             half_widths[side] = half
             sleeves[side] = part
     return kps, sleeves, half_widths
+
+
+def _strap_edge(top_y: np.ndarray, neck_x: int, x: int, armpit_y: int) -> int:
+    """The column of a sleeveless top's shoulder point, from its neck corner out to `x` at most: the
+    strap's outer edge. A camisole's thin strap ends before `x`, where the top outline drops to the
+    body's top: the shoulder point there was put on the body, and worn, the body's top was pulled up to
+    the shoulders with the straps standing above them (vitonhd_09133)."""
+    step = 1 if x > neck_x else -1
+    drop = top_y[neck_x] + STRAP_DROP * max(1, armpit_y - top_y[neck_x])
+    cols = np.arange(neck_x, x + step, step)
+    off = np.nonzero(top_y[cols] > drop)[0]
+    return int(cols[off[0] - 1]) if len(off) and off[0] > 0 else x
+
+
+STRAP_DROP = 0.5  # how far (share of the strap's height) the top outline drops past a strap's outer edge
 
 
 def _neck_corner(top_y: np.ndarray, cols: np.ndarray, default: int, outward: int) -> int:

@@ -176,6 +176,7 @@ def _garment_mask(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         soft = cv2.GaussianBlur(light, (0, 0), 3)
         sloped = np.hypot(cv2.Sobel(soft, cv2.CV_32F, 1, 0), cv2.Sobel(soft, cv2.CV_32F, 0, 1)) > 8 * 0.15
         shadow = (darker > 0) & (darker < 18) & (chroma_shift < 3) & smooth & sloped
+        shadow = _drop_shadows(shadow, studio)
         # (Added parts must be thick: the anti-aliased rim along the outline is not garment.)
         added = M.open_(~solid & ~shadow & ~studio, 2 * r)
         solid = M.fill_holes(M.open_((solid | added) & ~studio, r)) & ~studio
@@ -252,6 +253,29 @@ CHANNEL_WIDTH = 0.08  # the widest channel closed, as a share of the garment's w
 CHANNEL_TOP = 0.25  # a channel starts within this share of the garment's height from its top
 CHANNEL_CAP = 3  # rows of a channel's mouth capped
 CHANNEL_AREA = 0.1  # the most a closed channel adds, as a share of the garment's area
+
+
+def _drop_shadows(shadow: np.ndarray, studio: np.ndarray) -> np.ndarray:
+    """The parts of `shadow` (smooth, hue-less darkening) that are a drop shadow on the backdrop.
+
+    A drop shadow lies on the backdrop and fades into it along its whole outer side. A garment's side
+    in shade is as smooth at the mask's size (a knit's ribs are lost) but the garment's sharp outline
+    parts it from the backdrop; it meets the backdrop at its ends only (a white camisole's side).
+    """
+    n, labels = cv2.connectedComponents(shadow.astype(np.uint8), connectivity=8)
+    if n <= 1:
+        return shadow
+    edge = shadow & ~M.erode(shadow, 1)
+    on_backdrop = np.bincount(labels[edge & M.dilate(studio, 1)], minlength=n)
+    edges = np.bincount(labels[edge], minlength=n)
+    areas = np.bincount(labels.ravel(), minlength=n)
+    keep = (on_backdrop >= SHADOW_ON_BACKDROP * np.maximum(edges, 1)) | (areas < SHADED_SIDE_AREA * shadow.size)
+    keep[0] = False
+    return keep[labels]
+
+
+SHADOW_ON_BACKDROP = 0.2  # the least share of a drop shadow's outline that borders the backdrop
+SHADED_SIDE_AREA = 0.015  # the smallest garment side in shade (a band down its side), as a share of the photo
 
 
 def _mirror_white(solid: np.ndarray, off: np.ndarray) -> np.ndarray:
