@@ -1045,3 +1045,29 @@ def test_the_body_shape_slopes_down_from_the_neck_to_each_shoulders_cap():
         joint = sk[f"{side}_shoulder"]
         assert not shape[int(joint[1] - 0.175 * S), int(joint[0])]  # above the joint: past its cap (1.2 r)
         assert shape[int(joint[1] - 0.12 * S), int(joint[0] + inward * 0.35 * S)]  # towards the neck
+
+
+def test_a_bare_arms_shadowed_edge_against_the_old_top_is_kept_when_the_side_is_filled():
+    """The fill starts a little inside the skin next to the old top, over a lace trim's mixed pixels.
+    Beside a bare arm hanging against the old top those pixels are the arm's own shadowed edge: covered,
+    the arm and the side filled beside it merged into one flat block (issue 3: vitonhd_00034 in a
+    sleeveless shirt, a narrower camisole put on)."""
+    from tryon.compose.fill import fill_uncovered
+    from tryon.compose.limbs import limb_measures
+    from tryon.perception.estimate import ARM_RADIUS
+
+    body = synthetic_body()
+    sk = body.skeleton
+    rows = np.arange(H)[:, None]
+    old = body.upper_clothes > 0.5
+    skin = body.skin > 0.5
+    photo = person_photo(body).astype(np.float32)
+    arms = np.zeros(body.size, bool)
+    for side in ("left", "right"):
+        arms |= M.band(body.size, [sk[f"{side}_shoulder"], sk[f"{side}_elbow"]], ARM_RADIUS * S)
+    edge = skin & arms & M.dilate(old, 9) & ~M.dilate(old, 5) & (rows > SHOULDER_Y + 0.5 * S)  # its side by the top
+    assert edge.sum() > 100
+    photo[edge] = SKIN * 0.7  # in shadow
+    out = fill_uncovered(photo, body, old, "upper", limb_measures(body))
+    # (Past the few pixels over which the fill's seam fades into the skin it continues.)
+    assert np.abs(out[edge] - photo[edge]).max() < 6  # (the shadow is 60 levels deep)

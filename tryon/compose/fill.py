@@ -7,7 +7,7 @@ import numpy as np
 
 from tryon import masks as M
 from tryon.compose.extrude import extrude_limbs
-from tryon.compose.limbs import body_shape
+from tryon.compose.limbs import arm_line, body_shape, limb_radius
 from tryon.perception import BodyAnalysis
 
 
@@ -62,6 +62,18 @@ def fill_uncovered(person: np.ndarray, body: BodyAnalysis, region: np.ndarray, c
     edge = np.zeros_like(skin)
     near = M.bounding_window(skin_part, reach=setback + 1)
     edge[near] = M.dilate(skin_part[near], setback) & skin[near]
+    if category == "upper" and near is not None and edge[near].any():
+        # (Not a bare arm's side against the old top: its shadowed edge is the arm's own outline, and
+        # covered, the arm merged with the side filled beside it into one flat block.)
+        # (Below the shoulder's cap, where a strap's or an armhole's trim may lie; wide, as the arm's
+        # line runs through its bare part, which may be only its outer side.)
+        for side in ("left", "right"):
+            shoulder, elbow, wrist = arm_line(body, side, radii or {})
+            r = (radii or {}).get(side) or limb_radius(body, [shoulder, elbow, wrist])
+            below_cap = shoulder + ARM_EDGE_FROM * (elbow - shoulder)
+            o = np.array([near[1].start, near[0].start], np.float64)  # (drawn in the window only)
+            size = (near[0].stop - near[0].start, near[1].stop - near[1].start)
+            edge[near] &= ~M.tapered_band(size, [below_cap - o, elbow - o, wrist - o], [1.5 * r, 1.5 * r, 1.3 * r])
     bare = skin.copy()
     tone = _body_tone(person, bare, body)
     if (skin & ~edge).sum() >= 50:
@@ -131,6 +143,7 @@ CHIN_SHADOW = 0.08  # how far below the face box skin may be the chin's shadow, 
 CHIN_DARKER = 0.8  # skin there darker than this share of the face's lightness is shadow, not fed to fills
 SURE_SKIN = 2.0  # the skin colour model's distance within which a skin pixel feeds a fill
 TONE_PULL = 0.5  # how far a fill's brightness regresses towards the body's tone, fully in
+ARM_EDGE_FROM = 0.3  # from how far down the upper arm (shoulder to elbow) its edge is kept
 SEAM_SETBACK = 0.03  # how far from the old garment the skin a fill continues starts, in shoulder widths
 SEAM_FADE = 0.15  # how far in from the skin it continues a fill's shading comes in fully, in shoulder widths
 
