@@ -1030,7 +1030,7 @@ def test_the_body_shape_slopes_down_from_the_neck_to_each_shoulders_cap():
     """The torso's shape had a flat top 0.18 S above the shoulder joints, out to above the joints: under
     a boxy old top, the chest and shoulders filled under a camisole put on had square shoulder tops
     (issue 3: dresscode_049205 with a camisole). Above a joint the shape ends at the arm's round cap;
-    it is high only towards the neck."""
+    it is high from a little inside it (where the shoulder's outline is, on the photos, 0.15 S up)."""
     from dataclasses import replace
 
     from tryon.compose.limbs import body_shape
@@ -1045,6 +1045,7 @@ def test_the_body_shape_slopes_down_from_the_neck_to_each_shoulders_cap():
         joint = sk[f"{side}_shoulder"]
         assert not shape[int(joint[1] - 0.175 * S), int(joint[0])]  # above the joint: past its cap (1.2 r)
         assert shape[int(joint[1] - 0.12 * S), int(joint[0] + inward * 0.35 * S)]  # towards the neck
+        assert shape[int(joint[1] - 0.15 * S), int(joint[0] + inward * 0.2 * S)]  # a real shoulder's top
 
 
 def test_a_bare_arms_shadowed_edge_against_the_old_top_is_kept_when_the_side_is_filled():

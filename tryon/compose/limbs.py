@@ -24,12 +24,12 @@ def body_shape(body: BodyAnalysis, category: str, radii: dict[str, float] | None
     across = across / np.linalg.norm(across)
     # Generous: the silhouette (intersected below) gives the real outline of shoulders and waist.
     up = np.array([across[1], -across[0]]) if across[0] >= 0 else np.array([-across[1], across[0]])
-    # (Above the joints, not beside them: a corner out there drew square shoulders where a boxy old top's
-    # were; the arm's round cap at the joint rounds the shoulder instead.)
+    # (Its top sloping down from a little inside the joints: a corner above or beside them drew square
+    # shoulders where a boxy old top's were; the arm's round cap at the joint rounds the shoulder.)
     torso = np.array([
         sk["right_shoulder"] + up * SHOULDER_TOP * S,
-        sk["right_shoulder"] + across * 0.25 * S + up * 0.18 * S,
-        sk["left_shoulder"] - across * 0.25 * S + up * 0.18 * S,
+        sk["right_shoulder"] + across * SHOULDER_TOP_IN * S + up * 0.18 * S,
+        sk["left_shoulder"] - across * SHOULDER_TOP_IN * S + up * 0.18 * S,
         sk["left_shoulder"] + up * SHOULDER_TOP * S,
         sk["left_shoulder"] + across * 0.12 * S,
         sk["left_hip"] + across * 0.35 * S,
@@ -58,7 +58,8 @@ def body_shape(body: BodyAnalysis, category: str, radii: dict[str, float] | None
     return shape & (body.person > 0.5)
 
 
-SHOULDER_TOP = 0.08  # how far above its joint the torso's shape reaches at a shoulder (its cap rounds it)
+SHOULDER_TOP_IN = 0.15  # how far in from each shoulder joint the torso's shape has its top corner, in S
+SHOULDER_TOP = 0.12  # how far above its joint the torso's shape reaches at a shoulder (its cap rounds it)
 
 
 def limb_measures(body: BodyAnalysis, legs: bool = False) -> dict[str, float]:
