@@ -1072,3 +1072,25 @@ def test_a_bare_arms_shadowed_edge_against_the_old_top_is_kept_when_the_side_is_
     out = fill_uncovered(photo, body, old, "upper", limb_measures(body))
     # (Past the few pixels over which the fill's seam fades into the skin it continues.)
     assert np.abs(out[edge] - photo[edge]).max() < 6  # (the shadow is 60 levels deep)
+
+
+def test_no_trace_of_the_old_sleeve_where_a_filled_arm_meets_the_filled_backdrop():
+    """Where an old sleeve was wider than the arm, the fill draws the arm and, beyond it, the backdrop.
+    The backdrop's fill was feathered at its edge against the arm's: a quarter of the old sleeve's
+    colour stayed there, a tinted line along the arm's outline (issue 3: viton256_005510's purple
+    sleeve, row 122)."""
+    from tryon.compose.fill import fill_uncovered
+    from tryon.compose.limbs import limb_measures
+
+    worn = long_sleeved_wearer()  # sleeves 0.2 S wide on either side of the arm's line
+    rows = np.arange(H)[:, None]
+    photo = person_photo(worn).astype(np.float32)
+    sleeves = (worn.upper_clothes > 0.5) & (worn.skin < 0.5) & (rows > SHOULDER_Y + 0.4 * S) & (rows < 640)
+    purple = np.array([120, 50, 170], np.float32)
+    photo[sleeves] = purple
+    out = fill_uncovered(photo, worn, sleeves, "upper", limb_measures(worn))
+    cols = np.arange(W)[None, :]
+    # (The sleeves beside the torso; at the region's own border the fill fades into the photo.)
+    inner = M.erode(sleeves, 3) & (np.abs(cols - W / 2) > 0.8 * S)
+    tint = out[inner][:, 2] - out[inner][:, 1]  # blue over green: the purple's mark (skin and backdrop have none)
+    assert tint.max() < 8, tint.max()

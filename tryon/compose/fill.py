@@ -33,7 +33,11 @@ def fill_uncovered(person: np.ndarray, body: BodyAnalysis, region: np.ndarray, c
         background = ~M.dilate(body.person > 0.3, margin) & ~region
         if category == "upper":
             background |= M.erode(body.lower_clothes > 0.5, margin) & ~region
-        out = continue_from(out, background, bg_part, soft_edge)
+        # (Into the skin part too, by its soft edge's width: the skin fill covers it, and the backdrop's
+        # feathered edge against it no longer lets the old garment through, a tinted line along a
+        # filled arm's outline.)
+        reach = max(1, int(round(2 * soft_edge)))
+        out = continue_from(out, background, bg_part, soft_edge, cover=M.dilate(bg_part, reach) & skin_part)
     if not skin_part.any():
         return out
     skin = (body.skin > 0.5) & (body.face < 0.5) & ~region
@@ -177,21 +181,29 @@ def skin_rgb(body: BodyAnalysis) -> np.ndarray:
 
 
 def continue_from(image: np.ndarray, source: np.ndarray, region: np.ndarray, soft_edge: float,
-                   fallback: np.ndarray | None = None, seam: bool = False) -> np.ndarray:  # fmt: skip
+                   fallback: np.ndarray | None = None, seam: bool = False,
+                   cover: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
     """Fill `region` with the colours of `source` pixels, spread smoothly outwards (push-pull).
 
     Coarse-to-fine normalised convolution: every filled pixel takes a weighted mean of the
     nearest source pixels, so a neck continues its own tone and shading into a neckline and a
-    studio backdrop continues its gradient, without the streaks of diffusion inpainting.
+    studio backdrop continues its gradient, without the streaks of diffusion inpainting. `cover`
+    (pixels another fill will paint over) is filled too, so the region's edge against it is not
+    feathered; the feather towards anything else stays.
     """
-    window = M.bounding_window(region, reach=160)
+    if cover is not None:
+        cover = cover & ~region
+        if not cover.any():
+            cover = None
+    window = M.bounding_window(region if cover is None else region | cover, reach=160)
     if (
         window is not None
         and (window[0].stop - window[0].start) * (window[1].stop - window[1].start) < 0.8 * region.size
     ):
         # Only the neighbourhood of the region matters (the spread reaches ~128 px): work there.
         part = continue_from(np.ascontiguousarray(image[window]), source[window], region[window], soft_edge,
-                              fallback if fallback is not None else _mean_colour(image, source), seam)  # fmt: skip
+                              fallback if fallback is not None else _mean_colour(image, source), seam,
+                              None if cover is None else cover[window])  # fmt: skip
         out = image.copy()
         out[window] = part
         return out
@@ -234,7 +246,11 @@ def continue_from(image: np.ndarray, source: np.ndarray, region: np.ndarray, sof
     filled = cv2.GaussianBlur(filled.astype(np.float32), (0, 0), FILL_SMOOTH)
     up = cv2.resize(filled, (w, h), interpolation=cv2.INTER_LINEAR)
     if not seam:
-        soft = M.feather(region, soft_edge)[..., None]
+        soft = M.feather(region, soft_edge)
+        if cover is not None:
+            ext = region | cover
+            soft = np.where(ext, M.feather(ext, soft_edge), soft)
+        soft = soft[..., None]
         return image * (1 - soft) + up * soft
     # With `seam`, the whole region is filled, its seam with the source fading out over the source's
     # first pixels (fading inside it kept a line of the old garment's tinted outline along skin);

@@ -76,6 +76,7 @@ def estimate_body(image: np.ndarray, detectors: Detectors | None = None) -> Body
         min(waist_y, skeleton.shoulder_center[1] + 0.9 * S),
     )
     hair = _hair(lab, person, face, skin, top_colour, skeleton, chin_y)
+    person |= hair  # (strands of hair outside the silhouette)
     if top_colour is not None:
         # Skin in a highlight or a shadow falls outside the face's colour model (a lit bare shoulder
         # reads as "not skin", is taken for the top and painted over). Below the chin, next to bare
@@ -539,8 +540,21 @@ def _hair(lab, person, face, skin, top_colour, skeleton: Skeleton, chin_y):
     if top_colour is not None:
         candidate &= top_colour.distance(lab) > colour.distance(lab)
     grown = M.components_touching(M.open_(candidate | hair, 1), hair)
-    return hair | grown
+    hair = hair | grown
+    # Strands hanging beside the neck that the person's segmentation left out (thin, dark on a light
+    # backdrop): taken for backdrop, the fill next to the old top smeared them into a grey halo.
+    cols = np.arange(w)[None, :]
+    near = (rows >= chin_y - 0.3 * S) & (rows < skeleton.shoulder_center[1] + 0.6 * S)
+    near = near & (np.abs(cols - skeleton.shoulder_center[0]) < STRAND_REACH * S)
+    ys, xs = np.nonzero(near & ~person)
+    strand = np.zeros_like(hair)
+    strand[ys, xs] = colour.distance(lab[ys, xs]) < 2.2
+    if strand.sum() > STRAND_SHARE * len(ys):
+        return hair  # (a backdrop as dark as the hair: strands cannot be told from it)
+    return hair | M.components_touching(strand, M.dilate(hair, 1))
 
 
+STRAND_SHARE = 0.15  # the most of the backdrop beside the neck that may be hair-coloured for strands to be found
+STRAND_REACH = 0.8  # how far from the neck's centre (shoulder widths) strands outside the silhouette are hair
 HAIR_CROWN = 0.25  # hair reaches above this share of the face's height, from its top
 HAIR_OTHER_COLOUR = 60.0  # Lab distance from the crown's hair beyond which a part apart from it is not hair
