@@ -543,15 +543,20 @@ def _hair(lab, person, face, skin, top_colour, skeleton: Skeleton, chin_y):
     hair = hair | grown
     # Strands hanging beside the neck that the person's segmentation left out (thin, dark on a light
     # backdrop): taken for backdrop, the fill next to the old top smeared them into a grey halo.
-    cols = np.arange(w)[None, :]
-    near = (rows >= chin_y - 0.3 * S) & (rows < skeleton.shoulder_center[1] + 0.6 * S)
-    near = near & (np.abs(cols - skeleton.shoulder_center[0]) < STRAND_REACH * S)
-    ys, xs = np.nonzero(near & ~person)
-    strand = np.zeros_like(hair)
-    strand[ys, xs] = colour.distance(lab[ys, xs]) < 2.2
+    # (In the box beside the neck only.)
+    cx = skeleton.shoulder_center[0]
+    y0, y1 = int(max(0, chin_y - 0.3 * S)), int(min(h, skeleton.shoulder_center[1] + 0.6 * S))
+    x0, x1 = int(max(0, cx - STRAND_REACH * S)), int(min(w, cx + STRAND_REACH * S))
+    if y1 - y0 < 3 or x1 - x0 < 3:
+        return hair
+    box = (slice(y0, y1), slice(x0, x1))
+    ys, xs = np.nonzero(~person[box])
+    strand = np.zeros((y1 - y0, x1 - x0), bool)
+    strand[ys, xs] = colour.distance(lab[box][ys, xs]) < 2.2
     if strand.sum() > STRAND_SHARE * len(ys):
         return hair  # (a backdrop as dark as the hair: strands cannot be told from it)
-    return hair | M.components_touching(strand, M.dilate(hair, 1))
+    hair[box] |= M.components_touching(strand, M.dilate(hair[box], 1))
+    return hair
 
 
 STRAND_SHARE = 0.15  # the most of the backdrop beside the neck that may be hair-coloured for strands to be found
