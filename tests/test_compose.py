@@ -1094,3 +1094,29 @@ def test_no_trace_of_the_old_sleeve_where_a_filled_arm_meets_the_filled_backdrop
     inner = M.erode(sleeves, 3) & (np.abs(cols - W / 2) > 0.8 * S)
     tint = out[inner][:, 2] - out[inner][:, 1]  # blue over green: the purple's mark (skin and backdrop have none)
     assert tint.max() < 8, tint.max()
+
+
+def test_a_thin_line_of_old_top_along_a_bare_arms_outline_is_left_as_it_is():
+    """The mixed pixels of a bare arm's outline against the backdrop are parsed as the old top, a line a
+    pixel or two wide; filled, they left light specks along the arm (issue 3: vitonhd_00034's bare arms,
+    a camisole put on). A strap (skin on both sides) and the old top's body are not such a line."""
+    from dataclasses import replace
+
+    from tryon.compose.blend import _outline_sliver
+    from tryon.perception.estimate import ARM_RADIUS
+
+    body = synthetic_body()
+    sk = body.skeleton
+    rows = np.arange(H)[:, None]
+    arm = M.band(body.size, [sk["left_shoulder"], sk["left_elbow"], sk["left_wrist"]], ARM_RADIUS * S)
+    rim = arm & ~M.erode(arm, 2) & ~M.dilate(body.upper_clothes > 0.5, 3) & (rows > 420) & (rows < 600)
+    outline = rim & M.dilate(body.person < 0.5, 2)  # the side against the backdrop
+    neck = (rows > 200) & (rows < 215) & (np.abs(np.arange(W)[None, :] - W / 2) < 30)
+    strap = neck & (np.abs(np.arange(W)[None, :] - W / 2 - 10) < 2)  # across bare skin
+    assert outline.sum() > 100 and strap.sum() > 20 and (body.skin[strap] > 0.5).all()
+    old = (body.upper_clothes > 0.5) | outline | strap
+    worn = replace(body, skin=np.where(outline | strap, 0.0, body.skin).astype(np.float32))
+    found = _outline_sliver(worn, old, S)
+    assert found[outline].mean() > 0.8
+    assert not found[strap].any()
+    assert not found[M.erode(body.upper_clothes > 0.5, 4)].any()

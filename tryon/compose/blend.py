@@ -95,6 +95,9 @@ def _compose_box(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, 
     # Specks go; thin parts joined to a real region stay (a strap is 2 px wide in a small photo and
     # would show as a dark line across the filled neckline).
     uncovered = M.components_touching(uncovered, M.open_(uncovered, 1)) | _long_parts(uncovered, 0.08 * S)
+    # (Not a thin line of it between bare skin and the backdrop: the mixed pixels of a bare arm's
+    # outline parsed as the old top; filled, they left light specks along the arm.)
+    uncovered &= ~_outline_sliver(body, old_b, S)
     # Grow into the old garment's anti-aliased rim, or its outline stays as a faint halo; and under the
     # new garment's feathered edge, which would otherwise blend with the old garment (a thin line of it).
     # (The parsing's soft outline reaches a little past its 0.5 line: the mixed pixels there, still
@@ -131,6 +134,23 @@ def _compose_box(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, 
                      shading=shading.astype(np.float32))  # fmt: skip
 
 
+def _outline_sliver(body: BodyAnalysis, old: np.ndarray, S: float) -> np.ndarray:
+    """The thin parts of the old garment with bare skin on one side and the backdrop on the other."""
+    win = M.bounding_window(old, reach=3)
+    out = np.zeros(old.shape, bool)
+    if win is None:
+        return out
+    o = old[win]
+    thin = o & ~M.dilate(M.open_(o, max(1, int(round(SLIVER_WIDTH * S / 2)))), 1)
+    if not thin.any():
+        return out
+    skin = M.dilate(body.skin[win] > 0.5, 2)
+    outside = M.dilate(body.person[win] < 0.5, 2)
+    out[win] = thin & skin & outside
+    return out
+
+
+SLIVER_WIDTH = 0.03  # the widest line of old garment along a bare limb's outline taken for its mixed pixels, in S
 OLD_RIM = 0.1  # the old garment's parsed probability down to which its outline's mixed pixels are filled
 
 
