@@ -794,10 +794,9 @@ def test_a_vein_in_the_bare_slice_is_not_drawn_as_a_stripe_down_the_filled_limb(
     assert across.min() > skin_tone.mean() * 0.85
 
 
-def test_the_body_shape_under_a_boxy_old_top_has_round_shoulders():
-    """Where bare body would be was a polygon with corners beside the shoulder joints: under a boxy old
-    top (its silhouette square at the shoulders) the skin filled there had square shoulders (issue 3:
-    vitonhd_00121 in a drop-shoulder tee, a sleeveless top put on)."""
+def _body_shape_under_a_boxy_top():
+    """The body's shape (and skeleton) of the synthetic wearer in a boxy old top: its silhouette is
+    square at the shoulders."""
     from dataclasses import replace
 
     from tryon.compose.limbs import body_shape
@@ -806,8 +805,14 @@ def test_the_body_shape_under_a_boxy_old_top_has_round_shoulders():
     rows, cols = np.arange(H)[:, None], np.arange(W)[None, :]
     boxy = (np.abs(cols - W / 2) < 0.85 * S) & (rows > SHOULDER_Y - 0.3 * S) & (rows < 620)
     worn = replace(body, person=np.maximum(body.person, boxy.astype(np.float32)))
-    shape = body_shape(worn, "upper")
-    sk = worn.skeleton
+    return body_shape(worn, "upper"), worn.skeleton
+
+
+def test_the_body_shape_under_a_boxy_old_top_has_round_shoulders():
+    """Where bare body would be was a polygon with corners beside the shoulder joints: under a boxy old
+    top (its silhouette square at the shoulders) the skin filled there had square shoulders (issue 3:
+    vitonhd_00121 in a drop-shoulder tee, a sleeveless top put on)."""
+    shape, sk = _body_shape_under_a_boxy_top()
     for side, sign in (("left", 1), ("right", -1)):
         joint = sk[f"{side}_shoulder"]
         corner = (int(joint[1] - 0.17 * S), int(joint[0] + sign * 0.08 * S))  # above and beside the joint
@@ -1031,16 +1036,7 @@ def test_the_body_shape_slopes_down_from_the_neck_to_each_shoulders_cap():
     a boxy old top, the chest and shoulders filled under a camisole put on had square shoulder tops
     (issue 3: dresscode_049205 with a camisole). Above a joint the shape ends at the arm's round cap;
     it is high from a little inside it (where the shoulder's outline is, on the photos, 0.15 S up)."""
-    from dataclasses import replace
-
-    from tryon.compose.limbs import body_shape
-
-    body = synthetic_body()
-    rows, cols = np.arange(H)[:, None], np.arange(W)[None, :]
-    boxy = (np.abs(cols - W / 2) < 0.85 * S) & (rows > SHOULDER_Y - 0.3 * S) & (rows < 620)
-    worn = replace(body, person=np.maximum(body.person, boxy.astype(np.float32)))
-    shape = body_shape(worn, "upper")
-    sk = worn.skeleton
+    shape, sk = _body_shape_under_a_boxy_top()
     for side, inward in (("left", -1), ("right", 1)):
         joint = sk[f"{side}_shoulder"]
         assert not shape[int(joint[1] - 0.175 * S), int(joint[0])]  # above the joint: past its cap (1.2 r)
