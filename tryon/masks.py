@@ -73,6 +73,11 @@ def open_(mask: np.ndarray, radius: int) -> np.ndarray:
     return cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, kernel).astype(bool)
 
 
+def thin_parts(mask: np.ndarray, width: float) -> np.ndarray:
+    """The parts of `mask` narrower than about `width` pixels (a strap, a line along an outline)."""
+    return mask & ~dilate(open_(mask, max(1, int(round(width / 2)))), 1)
+
+
 def fill_holes(mask: np.ndarray) -> np.ndarray:
     """Fill regions not connected to the image border."""
     m = mask.astype(np.uint8)

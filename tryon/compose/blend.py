@@ -140,8 +140,7 @@ def _outline_sliver(body: BodyAnalysis, old: np.ndarray, S: float) -> np.ndarray
     out = np.zeros(old.shape, bool)
     if win is None:
         return out
-    o = old[win]
-    thin = o & ~M.dilate(M.open_(o, max(1, int(round(SLIVER_WIDTH * S / 2)))), 1)
+    thin = M.thin_parts(old[win], SLIVER_WIDTH * S)
     if not thin.any():
         return out
     skin = M.dilate(body.skin[win] > 0.5, 2)

@@ -83,7 +83,7 @@ def reach_old_shoulders(body: BodyAnalysis, old: np.ndarray, colour: np.ndarray,
         # Nor the old top's straps: bare shoulder under the new top's; covered up to the reach, a strap's
         # base stood up from the shoulder as a flap. A strap is a thin part of the old top with skin on
         # both sides; the thin rim of old top left beside the new one at the wearer's outline is covered.
-        thin = old[win] & ~M.dilate(M.open_(old[win], max(1, int(round(STRAP_WIDTH * S / 2)))), 1)
+        thin = M.thin_parts(old[win], STRAP_WIDTH * S)
         strip &= ~(thin & ~M.dilate(body.person[win] < 0.5, max(2, int(0.02 * S))))
         if enclosed[win].any():
             # (Nor the old top rising straight above it: the top of an old strap seen in the neckline,
