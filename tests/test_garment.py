@@ -6,6 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
+from tryon import masks as M
 from tryon.catalog import CATALOG, GarmentDesign, get_item, render_garment
 from tryon.errors import GarmentNotFoundError
 from tryon.garment import analyze_garment
@@ -577,6 +578,63 @@ def test_a_crew_neck_without_a_visible_front_collar_is_left_whole():
     colour[dots] = 226  # a fine knit texture, no edge
     g = analyze_garment(_studio_photo(tee, colour), "upper")
     assert (g.mask[125:150, 370:400] > 0.5).mean() > 0.9
+
+
+def _v_neck_photo(inside_colour, front_colour=(232, 170, 170), label: bool = True):
+    """A V-neck top on a ghost mannequin: the inside of its back fills the V down to its point, 190 px
+    below the neck corners (168 px apart). Returns the photo, the V's mask and its point."""
+    h, w = 1024, 768
+    tee = _crew_tee(h, w)
+    rows, cols = np.mgrid[0:h, 0:w]
+    point = (384, 300)
+    v = (rows < point[1] - np.abs(cols - point[0]) * (point[1] - 112) / 84.0) & (np.abs(cols - 384) < 84) & tee
+    colour = np.empty((h, w, 3), np.uint8)
+    colour[:] = front_colour
+    colour[v] = inside_colour
+    if label:
+        colour[118:132, 364:404] = (250, 250, 250)
+    return _studio_photo(tee, colour), v, point
+
+
+def test_a_v_necks_inside_back_in_the_light_is_cut_down_to_the_v():
+    """A V-neck's inside back, lit almost as the front (a little darker, not in shadow), stayed: the
+    shadow's detector wants it much darker and the crew collar's a round front edge. Worn, the back
+    and its label showed in the V under the chin (issue 3: dresscode_049947, row 134; the printed
+    vitonhd_09263, rows 9 and 123). The V's front edges run straight from the neck's sides to its point."""
+    image, v, point = _v_neck_photo((212, 152, 152))
+    g = analyze_garment(image, "upper")
+    rows = np.arange(image.shape[0])[:, None]
+    assert (g.mask[v & (rows > 140)] > 0.5).mean() < 0.1  # the inside went, down to the V's point
+    assert (g.mask[118:132, 364:404] > 0.5).mean() < 0.1  # and its label
+    front = _crew_tee(*v.shape) & ~M.dilate(v, 8) & (rows > 130) & (rows < 500)
+    assert (g.mask[front] > 0.5).mean() > 0.97  # the front stays
+    assert abs(g.keypoints["neck_front"][1] - point[1]) < 20
+
+
+def test_a_crew_neck_with_a_round_print_below_it_is_not_cut_as_a_v():
+    """A plain crew neck whose front collar does not show, with a round print right below the collar:
+    the print's curved edge is no V's straight edges, nothing is cut below the back collar."""
+    image, _, _ = _v_neck_photo((232, 170, 170))  # (the "inside" as the front: no V shows)
+    cv2.circle(image, (384, 250), 90, (60, 40, 90), -1)
+    cv2.circle(image, (384, 250), 50, (230, 200, 60), -1)
+    g = analyze_garment(image, "upper")
+    rows = np.arange(image.shape[0])[:, None]
+    assert (g.mask[(rows > 150) & _crew_tee(*image.shape[:2])] > 0.5).mean() > 0.98
+
+
+@pytest.mark.parametrize("name", ["vitonhd_09263_00", "dresscode_049947_1"])
+def test_real_v_necks_inside_backs_are_cut_down_to_the_v(real_dir, name):
+    """The two real V-necks whose inside back no other detector found: a print's (vitonhd_09263) and a
+    lit light lining's (dresscode_049947). The V's point is far below the neck corners now."""
+    from tryon.imageio import load_image
+
+    g = analyze_garment(load_image(real_dir / "garments" / f"{name}.jpg"), "upper")
+    k = g.keypoints
+    width = k["neck_left"][0] - k["neck_right"][0]
+    corners = (k["neck_left"][1] + k["neck_right"][1]) / 2
+    assert k["neck_front"][1] - corners > 0.8 * width
+    cx, y = int(k["neck_front"][0]), int(corners + 0.5 * (k["neck_front"][1] - corners))
+    assert not (g.mask[y, cx - 5 : cx + 6] > 0.5).any()  # the middle of the V is open
 
 
 def test_a_polos_flat_back_collar_has_its_neck_corners_at_both_ends():

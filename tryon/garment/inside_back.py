@@ -56,7 +56,7 @@ def drop_inside_back(image: np.ndarray, mask: np.ndarray, kps: dict[str, np.ndar
     ref = fabric[1:] - 128.0
     along = np.clip((ab @ ref) / max(float(ref @ ref), 1.0), 0.0, 1.0)
     off_hue = np.linalg.norm(ab - along[..., None] * ref, axis=-1)
-    dark = zone & (lab[..., 0] < fabric[0] - 22) & (off_hue < 14)
+    dark = zone & (lab[..., 0] < fabric[0] - INSIDE_DARKER) & (off_hue < INSIDE_HUE)
     dark = M.open_(dark, max(1, (xl - xr) // 40))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(dark.astype(np.uint8), connectivity=8)
     inside = np.zeros(mask.shape, bool)
@@ -134,6 +134,128 @@ def drop_crew_inside(image: np.ndarray, mask: np.ndarray, kps: dict[str, np.ndar
     kps = dict(kps)
     kps["neck_front"] = np.array([cx, yc + d])
     return out, kps
+
+
+def drop_v_inside(image: np.ndarray, mask: np.ndarray, kps: dict[str, np.ndarray]):
+    """A V-neck's inside back not in shadow (a print's, a lit lining's): cut down to the V's front edges.
+
+    The front's two edges run straight from the neck's sides to the V's point, and the photo changes
+    across them all along (the inside's colour against the front's) with its edges running along them.
+    Every V (where each edge starts below the collar's corners, where the point is) is scored by the
+    weaker edge's median colour change across it; the best V is cut only if it is deep (a crew neck's
+    front is shallow), changes sharply along both edges with the photo's edges aligned to them (a
+    print's curves are not), and far more sharply than the typical V (the fabric's own texture).
+    Returns (mask, key points), unchanged without such a V.
+    """
+    xr, xl = float(kps["neck_right"][0]), float(kps["neck_left"][0])
+    width = xl - xr
+    if width < 16:
+        return mask, kps
+    yc = (float(kps["neck_right"][1]) + float(kps["neck_left"][1])) / 2
+    cx = (xl + xr) / 2
+    h, w = mask.shape
+    y0, y1 = max(0, int(yc) - 4), min(h, int(yc + V_DEEPEST * width) + 12)
+    x0, x1 = max(0, int(xr - 0.1 * width)), min(w, int(xl + 0.1 * width) + 1)
+    if y1 - y0 < 16:
+        return mask, kps
+    box = (slice(y0, y1), slice(x0, x1))
+    lab = cv2.GaussianBlur(cv2.cvtColor(np.ascontiguousarray(image[box]), cv2.COLOR_RGB2LAB).astype(np.float32),
+                           (0, 0), 1.5)  # fmt: skip
+    inside_mask = mask[box]
+    offsets = np.array([2.0, 4.0, 6.0]) * max(1.0, width / 200)
+
+    def edges(starts, shifts, depths):
+        """Each V's two edges: their points (N, 2 sides, T, 2) and outward normals (N, 2, 2)."""
+        s, dx, f = (a.ravel() for a in np.meshgrid(starts, shifts, depths, indexing="ij"))
+        bottom = np.stack([cx + dx * width, yc + f * width], axis=-1)
+        points, normals = [], []
+        for sx, outward in ((xr, -1.0), (xl, 1.0)):
+            start = np.stack([np.full_like(s, sx), yc + s * width], axis=-1)
+            d = bottom - start
+            u = d / np.maximum(np.linalg.norm(d, axis=-1, keepdims=True), 1e-6)
+            n = np.stack([-u[:, 1], u[:, 0]], axis=-1)
+            normals.append(n * np.where(n[:, 0] * outward < 0, -1.0, 1.0)[:, None])
+            points.append(start[:, None] + V_ALONG[None, :, None] * d[:, None])
+        return s, dx, f, np.stack(points, axis=1), np.stack(normals, axis=1)
+
+    def change(points, normals):
+        """The weaker edge's median colour change across it, and whether both edges lie on the garment."""
+        step = offsets[None, None, None, :, None] * normals[:, :, None, None, :]
+        ok_out, c_out = _sample(inside_mask, lab, points[:, :, :, None] + step, x0, y0)
+        ok_in, c_in = _sample(inside_mask, lab, points[:, :, :, None] - step, x0, y0)
+        valid = (ok_out.mean(axis=(2, 3)) > 0.9).all(axis=1) & (ok_in.mean(axis=(2, 3)) > 0.9).all(axis=1)
+        across = np.median(np.linalg.norm(c_out.mean(axis=3) - c_in.mean(axis=3), axis=-1), axis=2)
+        return across.min(axis=1), valid & (points[:, 0, -1, 1] < y1 - 4)
+
+    s, dx, f, points, normals = edges(np.arange(0, V_LOWEST_START + 0.001, 0.1), np.arange(-0.1, 0.101, 0.05),
+                                      np.arange(0.3, V_DEEPEST + 0.001, 0.1))  # fmt: skip
+    score, valid = change(points, normals)
+    if valid.sum() < 10:
+        return mask, kps
+    typical = max(float(np.median(score[valid])), 0.5)
+    i = int(np.argmax(np.where(valid, score, -1)))
+    if score[i] < 0.8 * max(V_EDGE, V_PEAK * typical):
+        return mask, kps  # (not near: the finer grid below moves it by a little only)
+    s, dx, f, points, normals = edges(s[i] + np.arange(-0.05, 0.051, 0.025), dx[i] + np.arange(-0.04, 0.041, 0.02),
+                                      f[i] + np.arange(-0.08, 0.081, 0.02))  # fmt: skip
+    score, valid = change(points, normals)
+    i = int(np.argmax(np.where(valid, score, -1)))
+    if not (valid[i] and f[i] >= V_SHALLOWEST and score[i] >= max(V_EDGE, V_PEAK * typical)
+            and _aligned(lab, points[i] - np.array([x0, y0]), normals[i]) >= V_ALIGNED):  # fmt: skip
+        return mask, kps
+    bx, by, ys = cx + dx[i] * width, yc + f[i] * width, yc + s[i] * width
+    out = mask.copy()
+    for x in range(int(np.ceil(xr)), int(np.floor(xl)) + 1):
+        a = (x - xr) / max(bx - xr, 1e-6) if x <= bx else (xl - x) / max(xl - bx, 1e-6)
+        out[: int(round(ys + a * (by - ys))), x] = False
+    out = M.open_(out, 2)
+    kps = dict(kps)
+    kps["neck_front"] = np.array([bx, by])
+    for name, x in (("neck_right", int(np.ceil(xr)) - 1), ("neck_left", int(np.floor(xl)) + 1)):
+        rows = np.nonzero(out[:, x])[0] if 0 <= x < w else []
+        if len(rows):
+            kps[name] = np.array([float(x), float(rows[0])])
+    return out, kps
+
+
+def _aligned(lab: np.ndarray, points: np.ndarray, normals: np.ndarray) -> float:
+    """The share of the weaker edge along which the photo's edges run along it (points (2, T, 2) and
+    normals (2, 2) in the box's coordinates): where the colour structure tensor's energy lies across it."""
+    gx = [cv2.Sobel(lab[..., c], cv2.CV_32F, 1, 0, ksize=3) for c in range(3)]
+    gy = [cv2.Sobel(lab[..., c], cv2.CV_32F, 0, 1, ksize=3) for c in range(3)]
+    xx = cv2.GaussianBlur(sum(a * a for a in gx), (0, 0), 1.0)
+    xy = cv2.GaussianBlur(sum(a * b for a, b in zip(gx, gy, strict=True)), (0, 0), 1.0)
+    yy = cv2.GaussianBlur(sum(b * b for b in gy), (0, 0), 1.0)
+    tensor = np.stack([xx, xy, yy], axis=-1)
+    everywhere = np.ones(lab.shape[:2], bool)
+    shares = []
+    for p, n in zip(points, normals, strict=True):
+        best = np.zeros(len(p))
+        for o in (-2.0, 0.0, 2.0):  # (the straight edge is within a few pixels of the photo's)
+            _, t = _sample(everywhere, tensor, p + o * n, 0, 0)
+            across = t[:, 0] * n[0] ** 2 + 2 * t[:, 1] * n[0] * n[1] + t[:, 2] * n[1] ** 2
+            total = t[:, 0] + t[:, 2]
+            best = np.maximum(best, np.where(total > V_GRADIENT, across / np.maximum(total, 1e-6), 0.0))
+        shares.append(float((best > 0.8).mean()))
+    return min(shares)
+
+
+def _sample(mask: np.ndarray, values: np.ndarray, points: np.ndarray, x0: int, y0: int):
+    """Nearest-pixel samples of a box's mask and values at points (..., 2) given in the photo's coordinates."""
+    h, w = mask.shape
+    ix = np.clip(np.round(points[..., 0] - x0).astype(int), 0, w - 1)
+    iy = np.clip(np.round(points[..., 1] - y0).astype(int), 0, h - 1)
+    return mask[iy, ix], values[iy, ix]
+
+
+V_ALONG = np.linspace(0.12, 0.88, 14)  # where along each edge the change across it is measured
+V_DEEPEST = 1.6  # the deepest V looked for, in neck widths (corner to corner)
+V_SHALLOWEST = 0.6  # a V cut is at least this deep, in neck widths (a crew neck's front is shallower)
+V_LOWEST_START = 0.4  # how far below the collar's corners an edge of the V may start, in neck widths
+V_EDGE = 10.0  # the least median colour change across each edge (Lab units)
+V_PEAK = 4.0  # how much more than across the typical V
+V_ALIGNED = 0.6  # the least share of each edge along which the photo's edges run along it
+V_GRADIENT = 200.0  # the structure tensor's least trace for an edge to have a direction
 
 
 CREW_FLAT = 0.12  # a top outline whose centre dips less (in neck widths) shows the inside of the back
@@ -215,4 +337,6 @@ def _grow_inside(lab: np.ndarray, zone: np.ndarray, seed: np.ndarray, depth: int
     return M.fill_holes(grown)
 
 
+INSIDE_DARKER = 22  # how much darker than the main fabric (Lab lightness) the inside's shadow is
+INSIDE_HUE = 14  # how far off the fabric's hue (Lab a, b) it may be
 INSIDE_TOLERANCE = 16.0  # Lab distance to the seed's median colour that is still the inside
