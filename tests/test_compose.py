@@ -350,6 +350,28 @@ def test_what_the_shoulder_strip_takes_is_the_garments_colour_not_its_backdrop()
     assert (greenish & around).sum() == 0
 
 
+def test_a_striped_top_stretched_over_the_shoulder_strip_keeps_its_stripes():
+    """Over the old top's shoulder strip the new top took its colours' blurred mean: a striped or
+    printed top drew a flat grey flap on each shoulder (issue 3: vitonhd_09266 and vitonhd_09263, rows
+    9, 10 and 123). Its colours continue as a mirror image of the garment beside the strip."""
+    worn, caps, new, sleeve, torso = capped_old_top()
+    body, sk = worn, worn.skeleton
+    photo = person_photo(worn)
+    stripes = (np.arange(W) // 4) % 2 == 0  # black and white stripes, 4 px wide
+    colour = np.where(stripes[None, :, None], 20.0, 235.0) * np.ones((H, W, 3), np.float32)
+    top = WarpedGarment(colour=colour, alpha=new.astype(np.float32), parts={"torso": torso, "left_sleeve": sleeve})
+    out = compose(photo, worn, top, "upper").image.astype(np.float32)
+    strip = (worn.upper_clothes > 0.5) & ~M.dilate(new, 2) & caps
+    outer = np.zeros(body.size, bool)
+    for side in ("left", "right"):
+        outer |= M.band(body.size, [sk[f"{side}_shoulder"]], 0.3 * S)
+    strip &= outer & (np.abs(np.arange(W) - W / 2) > 0.4 * S)[None, :]
+    covered = strip & (np.abs(out - photo.astype(np.float32)).max(axis=2) > 30)
+    assert covered.sum() > 100, "the strip is covered by the top"
+    light = out[covered].mean(axis=1)
+    assert ((light < 70) | (light > 185)).mean() > 0.8  # black or white, not grey
+
+
 def test_a_thin_strap_left_uncovered_is_filled_not_kept():
     """A strap is 2 px wide in a small photo: the clean-up of what the new top leaves uncovered removed
     it, and it stayed as a dark line across the filled neckline (issue 3: viton256_014834)."""

@@ -92,7 +92,6 @@ def reach_old_shoulders(body: BodyAnalysis, old: np.ndarray, colour: np.ndarray,
         if strip.sum() < 20:
             continue
         weight = np.clip(a, 0, 1) * solid
-        num = cv2.GaussianBlur(colour[win] * weight[..., None], (0, 0), reach / 2)
         den = cv2.GaussianBlur(weight, (0, 0), reach / 2)
         add = strip & (den > 0.02)
         # A sliver of skin left between the garment and the old top's strap it now covers would show
@@ -100,10 +99,10 @@ def reach_old_shoulders(body: BodyAnalysis, old: np.ndarray, colour: np.ndarray,
         gap = M.close(solid | add, max(1, int(SHOULDER_GAP * S))) & ~solid & ~add & zone & (protect[win] < 0.5)
         add |= gap & (den > 0.02)
         # Over the garment's own feathered rim too, or the old top shows along the joint as a line;
-        # everything whose alpha is raised takes the garment's spread colour (outside its outline the
+        # everything whose alpha is raised takes the garment's mirrored colour (outside its outline the
         # warped colour is the product photo's backdrop, which would draw a white line).
         cover = M.dilate(add, 2) & (den > 0.02) & ~solid
-        colour[win][cover] = (num / np.maximum(den, 1e-4)[..., None])[cover]
+        colour[win][cover] = _mirrored(colour[win], solid, cover)
         # (Feathered with the garment it joins: feathered alone, its seam with it let the old top through.)
         a[cover] = np.maximum(a[cover], M.feather(cover | solid, 1.0)[cover])
     return colour, alpha
@@ -112,6 +111,21 @@ def reach_old_shoulders(body: BodyAnalysis, old: np.ndarray, colour: np.ndarray,
 REACH = 0.07  # how far past its outline a top with sleeves covers the old top at the outer shoulders, in S
 STRAP_WIDTH = 0.05  # the widest part of the old top taken for a strap, in shoulder widths
 SHOULDER_GAP = 0.015  # the widest gap between the garment and a covered old strap that closes, in shoulder widths
+
+
+def _mirrored(colour: np.ndarray, solid: np.ndarray, where: np.ndarray) -> np.ndarray:
+    """The garment's colours at `where` (pixels beside it): each the colour of its mirror image across the
+    nearest solid pixel, so that a print continues as print (its blurred mean was a grey smudge)."""
+    _, labels = cv2.distanceTransformWithLabels((~solid).astype(np.uint8), cv2.DIST_L2, 5,
+                                                labelType=cv2.DIST_LABEL_PIXEL)  # fmt: skip
+    sy, sx = np.nonzero(solid)  # (the labels number the solid pixels in this order, from 1)
+    py, px = np.nonzero(where)
+    k = labels[py, px] - 1
+    qy, qx = sy[k], sx[k]
+    h, w = solid.shape
+    ry, rx = np.clip(2 * qy - py, 0, h - 1), np.clip(2 * qx - px, 0, w - 1)
+    inside = solid[ry, rx]
+    return np.where(inside[:, None], colour[ry, rx], colour[qy, qx])
 
 
 def _bare_in_neckline(old: np.ndarray, solid: np.ndarray, cx: int, half: int) -> np.ndarray:
