@@ -201,7 +201,7 @@ def drop_v_inside(image: np.ndarray, mask: np.ndarray, kps: dict[str, np.ndarray
     score, valid = change(points, normals)
     i = int(np.argmax(np.where(valid, score, -1)))
     if not (valid[i] and f[i] >= V_SHALLOWEST and score[i] >= max(V_EDGE, V_PEAK * typical)
-            and _aligned(lab, points[i] - np.array([x0, y0]), normals[i]) >= V_ALIGNED):  # fmt: skip
+            and _aligned(_structure(lab), points[i] - np.array([x0, y0]), normals[i]) >= V_ALIGNED):  # fmt: skip
         return mask, kps
     bx, by, ys = cx + dx[i] * width, yc + f[i] * width, yc + s[i] * width
     out = mask.copy()
@@ -218,16 +218,20 @@ def drop_v_inside(image: np.ndarray, mask: np.ndarray, kps: dict[str, np.ndarray
     return out, kps
 
 
-def _aligned(lab: np.ndarray, points: np.ndarray, normals: np.ndarray) -> float:
-    """The share of the weaker edge along which the photo's edges run along it (points (2, T, 2) and
-    normals (2, 2) in the box's coordinates): where the colour structure tensor's energy lies across it."""
+def _structure(lab: np.ndarray) -> np.ndarray:
+    """The colour structure tensor (xx, xy, yy) of a Lab image: its edges' strength and direction."""
     gx = [cv2.Sobel(lab[..., c], cv2.CV_32F, 1, 0, ksize=3) for c in range(3)]
     gy = [cv2.Sobel(lab[..., c], cv2.CV_32F, 0, 1, ksize=3) for c in range(3)]
     xx = cv2.GaussianBlur(sum(a * a for a in gx), (0, 0), 1.0)
     xy = cv2.GaussianBlur(sum(a * b for a, b in zip(gx, gy, strict=True)), (0, 0), 1.0)
     yy = cv2.GaussianBlur(sum(b * b for b in gy), (0, 0), 1.0)
-    tensor = np.stack([xx, xy, yy], axis=-1)
-    everywhere = np.ones(lab.shape[:2], bool)
+    return np.stack([xx, xy, yy], axis=-1)
+
+
+def _aligned(tensor: np.ndarray, points: np.ndarray, normals: np.ndarray) -> float:
+    """The share of the weaker edge along which the photo's edges run along it (points (2, T, 2) and
+    normals (2, 2) in the box's coordinates): where the structure tensor's energy lies across it."""
+    everywhere = np.ones(tensor.shape[:2], bool)
     shares = []
     for p, n in zip(points, normals, strict=True):
         best = np.zeros(len(p))
