@@ -637,6 +637,39 @@ def test_real_v_necks_inside_backs_are_cut_down_to_the_v(real_dir, name):
     assert not (g.mask[y, cx - 5 : cx + 6] > 0.5).any()  # the middle of the V is open
 
 
+def _knit_crew_tee_with(patch: tuple[slice, slice] | None) -> np.ndarray:
+    """A plain white crew tee whose front collar does not show (a fine knit, no edge), with a red
+    label-sized patch at `patch`: a cut-out product photo."""
+    h, w = 1024, 768
+    tee = _crew_tee(h, w)
+    colour = np.full((h, w, 3), 236, np.uint8)
+    rng = np.random.default_rng(5)
+    colour[rng.integers(0, 2, (h, w)).astype(bool)] = 226
+    if patch is not None:
+        colour[patch] = (200, 60, 60)
+        colour[patch[0].start + 6 : patch[0].stop - 6, patch[1].start + 8 : patch[1].stop - 8] = 230  # its print
+    return _studio_photo(tee, colour)
+
+
+def test_a_crew_necks_inside_back_is_cut_down_below_its_label():
+    """A crew neck whose front collar's edge is too faint to find (white on white, black on black) but
+    whose label shows: the label is sewn inside the back, so the back's inside shows down to below
+    it. It stayed, worn as a pale band across the neck's base (issue 3: dresscode_048554, rows 15
+    and 129)."""
+    g = analyze_garment(_knit_crew_tee_with((slice(124, 150), slice(360, 408))), "upper")
+    assert not (g.mask[112:152, 370:400] > 0.5).any()  # the inside and its label went
+    assert (g.mask[175:200, 370:400] > 0.5).all()  # the front stays
+    assert 150 < g.keypoints["neck_front"][1] < 175
+
+
+@pytest.mark.parametrize("patch", [(slice(124, 150), slice(430, 478)), (slice(190, 216), slice(360, 408))],
+                         ids=["off-centre", "on-the-chest"])  # fmt: skip
+def test_a_label_like_print_off_the_inside_back_cuts_nothing(patch):
+    """A small print beside the neck or on the chest, not where a label is sewn: nothing is cut."""
+    g = analyze_garment(_knit_crew_tee_with(patch), "upper")
+    assert (g.mask[125:150, 370:400] > 0.5).mean() > 0.9
+
+
 def test_a_polos_flat_back_collar_has_its_neck_corners_at_both_ends():
     """A polo's back collar is a flat top across the centre. The corner on one side was its first column
     from that side, the other's the column beside the centre: worn, the collar stood askew, one side

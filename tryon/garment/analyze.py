@@ -16,7 +16,13 @@ import cv2
 import numpy as np
 
 from tryon import masks as M
-from tryon.garment.inside_back import drop_crew_inside, drop_inside_back, drop_v_inside, smooth_collar
+from tryon.garment.inside_back import (
+    drop_crew_inside,
+    drop_inside_above_label,
+    drop_inside_back,
+    drop_v_inside,
+    smooth_collar,
+)
 from tryon.garment.label import remove_label
 from tryon.garment.mask import bleed_edges, garment_mask_and_fabric
 
@@ -82,6 +88,9 @@ def analyze_garment(image: np.ndarray, category: str) -> GarmentAnalysis:
     if not (mask & ~dropped).any():
         # (Nor a crew: a V's inside back in the light, found by the V's straight front edges.)
         dropped, kps = drop_v_inside(image, dropped, kps)
+    if not (mask & ~dropped).any():
+        # (Nor a V, but the label sewn inside the back shows: the front collar is below it.)
+        dropped, kps = drop_inside_above_label(image, dropped, kps)
     mask = dropped
     mask = smooth_collar(mask, kps)
     # A brand label left inside the back (the inside was not in shadow, or not found) is painted over.

@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 
 from tryon import masks as M
+from tryon.garment.label import find_label
 
 
 def drop_inside_back(image: np.ndarray, mask: np.ndarray, kps: dict[str, np.ndarray]):
@@ -127,6 +128,43 @@ def drop_crew_inside(image: np.ndarray, mask: np.ndarray, kps: dict[str, np.ndar
     if not (scores[best] >= CREW_EDGE and scores[best] >= CREW_PEAK * max(float(np.median(scores)), 0.5)
             and d <= CREW_DEPTH * 2 * half):  # fmt: skip
         return mask, kps
+    return _cut_arc(mask, kps, d)
+
+
+def drop_inside_above_label(image: np.ndarray, mask: np.ndarray, kps: dict[str, np.ndarray]):
+    """A crew neck's inside back that no detector found, but whose label shows: cut down to below it.
+
+    A brand label is sewn on the inside of the back, under the back collar: where one shows between the
+    neck's corners, the inside of the back does too, down to the front collar, which is below the label
+    (its edge too faint to be found: black on black, white on white). The cut is a crew's round arc
+    from one neck corner to the other, just below the label. Returns (mask, key points), unchanged
+    without a label there.
+    """
+    xr, xl = float(kps["neck_right"][0]), float(kps["neck_left"][0])
+    width = xl - xr
+    if width < 16:
+        return mask, kps
+    yc = (float(kps["neck_right"][1]) + float(kps["neck_left"][1])) / 2
+    found = find_label(image, mask, kps["neck_front"])
+    if found is None:
+        return mask, kps
+    ys, xs = np.nonzero(found)
+    if abs(xs.mean() - (xl + xr) / 2) > LABEL_OFF_CENTRE * width or ys.min() < yc:
+        return mask, kps  # (not between the neck's corners under the back collar: a print)
+    d = float(ys.max() - yc) + LABEL_MARGIN * width
+    if d > LABEL_DEEPEST * width:
+        return mask, kps  # (a crew's front is not that deep: a print on the front)
+    return _cut_arc(mask, kps, d)
+
+
+def _cut_arc(mask: np.ndarray, kps: dict[str, np.ndarray], d: float):
+    """The mask above a round arc from one neck corner to the other, `d` deep at its centre, cut out;
+    the front of the neckline at its bottom: (mask, key points)."""
+    xr, xl = float(kps["neck_right"][0]), float(kps["neck_left"][0])
+    cx, half = (xl + xr) / 2, (xl - xr) / 2
+    yc = (float(kps["neck_right"][1]) + float(kps["neck_left"][1])) / 2
+    xs = np.arange(int(np.ceil(xr)), int(np.floor(xl)) + 1)
+    arc = np.sqrt(np.clip(1 - ((xs - cx) / half) ** 2, 0, 1))
     out = mask.copy()
     for x, a in zip(xs, arc, strict=True):
         out[: int(round(yc + d * a)), x] = False
@@ -134,6 +172,11 @@ def drop_crew_inside(image: np.ndarray, mask: np.ndarray, kps: dict[str, np.ndar
     kps = dict(kps)
     kps["neck_front"] = np.array([cx, yc + d])
     return out, kps
+
+
+LABEL_OFF_CENTRE = 0.15  # how far from the neck's centre a label's centre may be, in neck widths
+LABEL_MARGIN = 0.04  # how far below the label the front collar is cut, in neck widths
+LABEL_DEEPEST = 0.45  # the deepest crew front cut below a label, in neck widths
 
 
 def drop_v_inside(image: np.ndarray, mask: np.ndarray, kps: dict[str, np.ndarray]):
