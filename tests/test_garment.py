@@ -611,6 +611,21 @@ def test_a_v_necks_inside_back_in_the_light_is_cut_down_to_the_v():
     assert abs(g.keypoints["neck_front"][1] - point[1]) < 20
 
 
+def test_a_wraps_lit_lining_below_the_shadowed_inside_is_cut_down_to_the_v():
+    """A velvet wrap's inside back is in shadow only under the back collar; below it the lining is lit,
+    as light as the front and of another hue (teal under blue). The shadow was found and cut, the lit
+    lining stayed in the V (issue 3: vitonhd_04469, rows 0 and 114)."""
+    front = (20, 50, 120)
+    image, v, point = _v_neck_photo((25, 75, 80), front_colour=front, label=False)
+    rows = np.arange(image.shape[0])[:, None]
+    shadow = v & (rows < 180)
+    image[shadow] = (8, 25, 30)
+    g = analyze_garment(image, "upper")
+    assert (g.mask[v & (rows > 140)] > 0.5).mean() < 0.1  # the lit lining went too
+    front_part = _crew_tee(*v.shape) & ~M.dilate(v, 8) & (rows > 130) & (rows < 500)
+    assert (g.mask[front_part] > 0.5).mean() > 0.97
+
+
 def test_a_crew_neck_with_a_round_print_below_it_is_not_cut_as_a_v():
     """A plain crew neck whose front collar does not show, with a round print right below the collar:
     the print's curved edge is no V's straight edges, nothing is cut below the back collar."""

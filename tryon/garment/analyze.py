@@ -81,13 +81,17 @@ def analyze_garment(image: np.ndarray, category: str) -> GarmentAnalysis:
             for side in ("left", "right"):
                 x = float(np.clip(waist[side], min(xl, xr) - pad, max(xl, xr) + pad))
                 kps[f"{side}_hem"] = np.array([x, waist["y"]], np.float64)
+    kps_before = kps
     dropped, kps = drop_inside_back(image, mask, kps)
     if not (mask & ~dropped).any():
         # (Not in shadow: a crew neck's inside back is found by its front collar instead.)
         dropped, kps = drop_crew_inside(image, dropped, kps)
-    if not (mask & ~dropped).any():
-        # (Nor a crew: a V's inside back in the light, found by the V's straight front edges.)
-        dropped, kps = drop_v_inside(image, dropped, kps)
+    # A V's inside back in the light is found by the V's straight front edges: where nothing was found,
+    # or where only its top, in shadow under the back collar, was (a wrap's lit lining below it).
+    v_cut, v_kps = drop_v_inside(image, mask, kps_before)
+    width = float(kps_before["neck_left"][0] - kps_before["neck_right"][0])
+    if v_kps["neck_front"][1] > kps["neck_front"][1] + V_BEYOND * width:
+        dropped, kps = dropped & v_cut, v_kps
     if not (mask & ~dropped).any():
         # (Nor a V, but the label sewn inside the back shows: the front collar is below it.)
         dropped, kps = drop_inside_above_label(image, dropped, kps)
@@ -99,6 +103,9 @@ def analyze_garment(image: np.ndarray, category: str) -> GarmentAnalysis:
     return GarmentAnalysis(image=image, mask=M.feather(inner, 0.8), category=category, keypoints=kps,
                            sleeves=sleeves, sleeve_half_widths=half_widths,
                            sleeveless=not sleeves and _armholes(mask))  # fmt: skip
+
+
+V_BEYOND = 0.15  # how much deeper than the inside found otherwise a V must reach to be cut, in neck widths
 
 
 def _armpit_gaps(shape: tuple[int, int], kps: dict[str, np.ndarray]) -> np.ndarray:

@@ -230,7 +230,8 @@ def drop_v_inside(image: np.ndarray, mask: np.ndarray, kps: dict[str, np.ndarray
         across = np.median(np.linalg.norm(c_out.mean(axis=3) - c_in.mean(axis=3), axis=-1), axis=2)
         return across.min(axis=1), valid & (points[:, 0, -1, 1] < y1 - 4)
 
-    s, dx, f, points, normals = edges(np.arange(0, V_LOWEST_START + 0.001, 0.1), np.arange(-0.1, 0.101, 0.05),
+    s, dx, f, points, normals = edges(np.arange(0, V_LOWEST_START + 0.001, 0.1),
+                                      np.arange(-V_ASKEW, V_ASKEW + 0.001, 0.05),
                                       np.arange(0.3, V_DEEPEST + 0.001, 0.1))  # fmt: skip
     score, valid = change(points, normals)
     if valid.sum() < 10:
@@ -242,9 +243,12 @@ def drop_v_inside(image: np.ndarray, mask: np.ndarray, kps: dict[str, np.ndarray
     s, dx, f, points, normals = edges(s[i] + np.arange(-0.05, 0.051, 0.025), dx[i] + np.arange(-0.04, 0.041, 0.02),
                                       f[i] + np.arange(-0.08, 0.081, 0.02))  # fmt: skip
     score, valid = change(points, normals)
-    i = int(np.argmax(np.where(valid, score, -1)))
-    if not (valid[i] and f[i] >= V_SHALLOWEST and score[i] >= max(V_EDGE, V_PEAK * typical)
-            and _aligned(_structure(lab), points[i] - np.array([x0, y0]), normals[i]) >= V_ALIGNED):  # fmt: skip
+    # (The sharpest of those whose edges the photo's own edges run along: the sharpest alone may be a
+    # few pixels off a slanting edge, or run on through a wrap's crossing below its point.)
+    aligned = _aligned(_structure(lab), points - np.array([x0, y0]), normals)
+    ok = valid & (f >= V_SHALLOWEST) & (aligned >= V_ALIGNED)
+    i = int(np.argmax(np.where(ok, score, -1)))
+    if not (ok[i] and score[i] >= max(V_EDGE, V_PEAK * typical)):
         return mask, kps
     bx, by, ys = cx + dx[i] * width, yc + f[i] * width, yc + s[i] * width
     out = mask.copy()
@@ -271,20 +275,18 @@ def _structure(lab: np.ndarray) -> np.ndarray:
     return np.stack([xx, xy, yy], axis=-1)
 
 
-def _aligned(tensor: np.ndarray, points: np.ndarray, normals: np.ndarray) -> float:
-    """The share of the weaker edge along which the photo's edges run along it (points (2, T, 2) and
-    normals (2, 2) in the box's coordinates): where the structure tensor's energy lies across it."""
+def _aligned(tensor: np.ndarray, points: np.ndarray, normals: np.ndarray) -> np.ndarray:
+    """Each V's share of its weaker edge along which the photo's edges run along it (points (N, 2, T, 2)
+    and normals (N, 2, 2) in the box's coordinates): where the structure tensor's energy lies across it."""
     everywhere = np.ones(tensor.shape[:2], bool)
-    shares = []
-    for p, n in zip(points, normals, strict=True):
-        best = np.zeros(len(p))
-        for o in (-2.0, 0.0, 2.0):  # (the straight edge is within a few pixels of the photo's)
-            _, t = _sample(everywhere, tensor, p + o * n, 0, 0)
-            across = t[:, 0] * n[0] ** 2 + 2 * t[:, 1] * n[0] * n[1] + t[:, 2] * n[1] ** 2
-            total = t[:, 0] + t[:, 2]
-            best = np.maximum(best, np.where(total > V_GRADIENT, across / np.maximum(total, 1e-6), 0.0))
-        shares.append(float((best > 0.8).mean()))
-    return min(shares)
+    n = normals[:, :, None, :]
+    best = np.zeros(points.shape[:-1])
+    for o in (-2.0, 0.0, 2.0):  # (the straight edge is within a few pixels of the photo's)
+        _, t = _sample(everywhere, tensor, points + o * n, 0, 0)
+        across = t[..., 0] * n[..., 0] ** 2 + 2 * t[..., 1] * n[..., 0] * n[..., 1] + t[..., 2] * n[..., 1] ** 2
+        total = t[..., 0] + t[..., 2]
+        best = np.maximum(best, np.where(total > V_GRADIENT, across / np.maximum(total, 1e-6), 0.0))
+    return (best > 0.8).mean(axis=-1).min(axis=-1)
 
 
 def _sample(mask: np.ndarray, values: np.ndarray, points: np.ndarray, x0: int, y0: int):
@@ -299,8 +301,9 @@ V_ALONG = np.linspace(0.12, 0.88, 14)  # where along each edge the change across
 V_DEEPEST = 1.6  # the deepest V looked for, in neck widths (corner to corner)
 V_SHALLOWEST = 0.6  # a V cut is at least this deep, in neck widths (a crew neck's front is shallower)
 V_LOWEST_START = 0.4  # how far below the collar's corners an edge of the V may start, in neck widths
+V_ASKEW = 0.15  # how far off the centre the V's point may be, in neck widths (a wrap's is)
 V_EDGE = 10.0  # the least median colour change across each edge (Lab units)
-V_PEAK = 4.0  # how much more than across the typical V
+V_PEAK = 3.5  # how much more than across the typical V
 V_ALIGNED = 0.6  # the least share of each edge along which the photo's edges run along it
 V_GRADIENT = 200.0  # the structure tensor's least trace for an edge to have a direction
 
