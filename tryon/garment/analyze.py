@@ -23,7 +23,7 @@ from tryon.garment.inside_back import (
     drop_v_inside,
     smooth_collar,
 )
-from tryon.garment.label import remove_label
+from tryon.garment.label import find_label, remove_label
 from tryon.garment.mask import bleed_edges, garment_mask_and_fabric
 
 CATEGORIES = ("upper", "lower", "dress")
@@ -92,13 +92,14 @@ def analyze_garment(image: np.ndarray, category: str) -> GarmentAnalysis:
     width = float(kps_before["neck_left"][0] - kps_before["neck_right"][0])
     if v_kps["neck_front"][1] > kps["neck_front"][1] + V_BEYOND * width:
         dropped, kps = dropped & v_cut, v_kps
+    label = find_label(image, dropped, kps["neck_front"])
     if not (mask & ~dropped).any():
         # (Nor a V, but the label sewn inside the back shows: the front collar is below it.)
-        dropped, kps = drop_inside_above_label(image, dropped, kps)
+        dropped, kps = drop_inside_above_label(dropped, kps, label)
     mask = dropped
     mask = smooth_collar(mask, kps)
     # A brand label left inside the back (the inside was not in shadow, or not found) is painted over.
-    image = remove_label(image, mask, kps["neck_front"])
+    image = remove_label(image, mask, label)
     inner = M.erode(mask, max(1, int(0.003 * max(mask.shape))))
     return GarmentAnalysis(image=image, mask=M.feather(inner, 0.8), category=category, keypoints=kps,
                            sleeves=sleeves, sleeve_half_widths=half_widths,

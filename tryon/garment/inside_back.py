@@ -12,7 +12,6 @@ import cv2
 import numpy as np
 
 from tryon import masks as M
-from tryon.garment.label import find_label
 
 
 def drop_inside_back(image: np.ndarray, mask: np.ndarray, kps: dict[str, np.ndarray]):
@@ -131,21 +130,20 @@ def drop_crew_inside(image: np.ndarray, mask: np.ndarray, kps: dict[str, np.ndar
     return _cut_arc(mask, kps, d)
 
 
-def drop_inside_above_label(image: np.ndarray, mask: np.ndarray, kps: dict[str, np.ndarray]):
+def drop_inside_above_label(mask: np.ndarray, kps: dict[str, np.ndarray], found: np.ndarray | None):
     """A crew neck's inside back that no detector found, but whose label shows: cut down to below it.
 
     A brand label is sewn on the inside of the back, under the back collar: where one shows between the
     neck's corners, the inside of the back does too, down to the front collar, which is below the label
     (its edge too faint to be found: black on black, white on white). The cut is a crew's round arc
     from one neck corner to the other, just below the label. Returns (mask, key points), unchanged
-    without a label there.
+    without a label there (`found`: the label's pixels, by `find_label`, or None).
     """
     xr, xl = float(kps["neck_right"][0]), float(kps["neck_left"][0])
     width = xl - xr
     if width < 16:
         return mask, kps
     yc = (float(kps["neck_right"][1]) + float(kps["neck_left"][1])) / 2
-    found = find_label(image, mask, kps["neck_front"])
     if found is None:
         return mask, kps
     ys, xs = np.nonzero(found)
