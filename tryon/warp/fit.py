@@ -85,8 +85,38 @@ def _combine(size, image, layers, limits: dict | None = None):
         np.copyto(map_x[box], mx[box], where=wins)
         np.copyto(map_y[box], my[box], where=wins)
         alpha_b += ab * (1 - alpha_b)
-    colour = cv2.remap(image, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    # A garment photo shrunk by the warp (a 1024-px product photo on a torso 200 px wide) is sampled
+    # from a copy shrunk as much first: sampled directly, every output pixel takes one of several
+    # photo pixels, and prints and knits alias into jagged lines and moire.
+    shrink_x, shrink_y = _minification(map_x, map_y, alpha > 0.5)
+    if max(shrink_x, shrink_y) > MINIFIED:
+        size_small = (
+            max(1, round(image.shape[1] / max(shrink_x, 1.0))),
+            max(1, round(image.shape[0] / max(shrink_y, 1.0))),
+        )
+        small = cv2.resize(image, size_small, interpolation=cv2.INTER_AREA)
+        fx, fy = small.shape[1] / image.shape[1], small.shape[0] / image.shape[0]
+        # (Pixel centres: x in the photo is (x + 0.5) * f - 0.5 in the copy.)
+        colour = cv2.remap(small, (map_x + 0.5) * fx - 0.5, (map_y + 0.5) * fy - 0.5, cv2.INTER_LINEAR,
+                           borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
+    else:
+        colour = cv2.remap(image, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     return colour.astype(np.float32), alpha, parts
+
+
+MINIFIED = 1.5  # from how many photo pixels per output pixel (along a side) the photo is shrunk first
+
+
+def _minification(map_x: np.ndarray, map_y: np.ndarray, where: np.ndarray) -> tuple[float, float]:
+    """How many photo pixels across and down a step of one output pixel across and down moves over,
+    typically (the medians on every other row and column, where `where`); (1, 1) without enough."""
+    mx, my, ok = map_x[::2, ::2], map_y[::2, ::2], where[::2, ::2]
+    across = ok[:, 1:] & ok[:, :-1]
+    down = ok[1:] & ok[:-1]
+    if across.sum() < 20 or down.sum() < 20:
+        return 1.0, 1.0
+    return (float(np.median(np.abs(np.diff(mx, axis=1))[across])) / 2,
+            float(np.median(np.abs(np.diff(my, axis=0))[down])) / 2)  # fmt: skip
 
 
 def _sim(points: dict, frame: _Frame, g_origin: np.ndarray, b_origin: np.ndarray, r: float):
