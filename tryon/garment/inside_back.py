@@ -308,7 +308,7 @@ V_GRADIENT = 200.0  # the structure tensor's least trace for an edge to have a d
 
 CREW_FLAT = 0.12  # a top outline whose centre dips less (in neck widths) shows the inside of the back
 CREW_DEEPEST = 0.7  # the deepest arc looked at, in neck widths
-CREW_DEPTH = 0.3  # the deepest a crew neck's front collar is, in neck widths (deeper arcs are a print's)
+CREW_DEPTH = 0.45  # the deepest a crew neck's front collar is, in neck widths (deeper arcs are a print's)
 CREW_EDGE = 3.0  # the least lightness change per pixel along the front collar's edge
 CREW_PEAK = 4.0  # how much more it changes along it than along a typical arc
 
