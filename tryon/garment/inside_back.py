@@ -143,9 +143,9 @@ def drop_inside_above_label(mask: np.ndarray, kps: dict[str, np.ndarray], found:
     width = xl - xr
     if width < 16:
         return mask, kps
-    yc = (float(kps["neck_right"][1]) + float(kps["neck_left"][1])) / 2
     if found is None:
         return mask, kps
+    yc = (float(kps["neck_right"][1]) + float(kps["neck_left"][1])) / 2
     ys, xs = np.nonzero(found)
     if abs(xs.mean() - (xl + xr) / 2) > LABEL_OFF_CENTRE * width or ys.min() < yc:
         return mask, kps  # (not between the neck's corners under the back collar: a print)
@@ -183,10 +183,10 @@ def drop_v_inside(image: np.ndarray, mask: np.ndarray, kps: dict[str, np.ndarray
     The front's two edges run straight from the neck's sides to the V's point, and the photo changes
     across them all along (the inside's colour against the front's) with its edges running along them.
     Every V (where each edge starts below the collar's corners, where the point is) is scored by the
-    weaker edge's median colour change across it; the best V is cut only if it is deep (a crew neck's
-    front is shallow), changes sharply along both edges with the photo's edges aligned to them (a
-    print's curves are not), and far more sharply than the typical V (the fabric's own texture).
-    Returns (mask, key points), unchanged without such a V.
+    weaker edge's median colour change across it; the sharpest V that is deep (a crew neck's front is
+    shallow) and along whose edges the photo's own edges run (a print's curves do not) is cut if it
+    changes far more sharply than the typical V (the fabric's own texture). Returns (mask, key points),
+    unchanged without such a V.
     """
     xr, xl = float(kps["neck_right"][0]), float(kps["neck_left"][0])
     width = xl - xr
