@@ -1066,6 +1066,21 @@ def test_the_body_shape_slopes_down_from_the_neck_to_each_shoulders_cap():
         assert shape[int(joint[1] - 0.15 * S), int(joint[0] + inward * 0.2 * S)]  # a real shoulder's top
 
 
+def test_the_body_shape_rises_beside_the_neck_into_the_trapezius():
+    """Beside the neck the torso's shape was flat 0.18 S above the shoulders' line: under an old top whose
+    collar or shoulders rose higher there, the skin filled under a wider new neckline met the neck at a
+    right angle, a flat shelf with backdrop above it (issue 3: rows 1, 8, 9 and 49). The neck flares
+    into the shoulders: 0.2 S from the centre line the shape reaches 0.28 S above the shoulders' line,
+    and it still slopes down to each shoulder's cap."""
+    shape, sk = _body_shape_under_a_boxy_top()
+    c = sk.shoulder_center
+    for sign in (1, -1):
+        assert shape[int(c[1] - 0.25 * S), int(c[0] + sign * 0.2 * S)]  # the trapezius beside the neck
+        assert not shape[int(c[1] - 0.25 * S), int(c[0] + sign * 0.4 * S)]  # lower towards the shoulder
+    # (And the neck's own column is unchanged above it.)
+    assert not shape[int(c[1] - 0.32 * S), int(c[0] + 0.22 * S)]
+
+
 def test_a_bare_arms_shadowed_edge_against_the_old_top_is_kept_when_the_side_is_filled():
     """The fill starts a little inside the skin next to the old top, over a lace trim's mixed pixels.
     Beside a bare arm hanging against the old top those pixels are the arm's own shadowed edge: covered,

@@ -25,10 +25,14 @@ def body_shape(body: BodyAnalysis, category: str, radii: dict[str, float] | None
     # Generous: the silhouette (intersected below) gives the real outline of shoulders and waist.
     up = np.array([across[1], -across[0]]) if across[0] >= 0 else np.array([-across[1], across[0]])
     # (Its top sloping down from a little inside the joints: a corner above or beside them drew square
-    # shoulders where a boxy old top's were; the arm's round cap at the joint rounds the shoulder.)
+    # shoulders where a boxy old top's were; the arm's round cap at the joint rounds the shoulder. And
+    # rising beside the neck, the trapezius: flat there, a shoulder filled under a wider neckline met the
+    # neck at a right angle, a shelf of skin with backdrop above it.)
     torso = np.array([
         sk["right_shoulder"] + up * SHOULDER_TOP * S,
         sk["right_shoulder"] + across * SHOULDER_TOP_IN * S + up * 0.18 * S,
+        sk.shoulder_center - across * TRAPEZIUS_IN * S + up * TRAPEZIUS_TOP * S,
+        sk.shoulder_center + across * TRAPEZIUS_IN * S + up * TRAPEZIUS_TOP * S,
         sk["left_shoulder"] - across * SHOULDER_TOP_IN * S + up * 0.18 * S,
         sk["left_shoulder"] + up * SHOULDER_TOP * S,
         sk["left_shoulder"] + across * 0.12 * S,
@@ -59,6 +63,8 @@ def body_shape(body: BodyAnalysis, category: str, radii: dict[str, float] | None
 
 
 SHOULDER_TOP_IN = 0.15  # how far in from each shoulder joint the torso's shape has its top corner, in S
+TRAPEZIUS_IN = 0.2  # how far from the centre line the torso's shape rises highest beside the neck, in S
+TRAPEZIUS_TOP = 0.28  # how high above the shoulders' line it rises there (the trapezius), in S
 SHOULDER_TOP = 0.12  # how far above its joint the torso's shape reaches at a shoulder (its cap rounds it)
 
 
