@@ -80,11 +80,7 @@ def drop_inside_back(image: np.ndarray, mask: np.ndarray, kps: dict[str, np.ndar
     below = below[below > top]
     if len(below):
         kps["neck_front"] = np.array([cx, float(below[0])])
-    # The collar's corners: where the opening ends on either side.
-    for name, x in (("neck_right", int(cols[0]) - 1), ("neck_left", int(cols[-1]) + 1)):
-        rows = np.nonzero(out[:, x])[0] if 0 <= x < out.shape[1] else []
-        if len(rows):
-            kps[name] = np.array([float(x), float(rows[0])])
+    _corners_beside(out, kps, int(cols[0]) - 1, int(cols[-1]) + 1)
     return out, kps
 
 
@@ -256,11 +252,16 @@ def drop_v_inside(image: np.ndarray, mask: np.ndarray, kps: dict[str, np.ndarray
     out = M.open_(out, 2)
     kps = dict(kps)
     kps["neck_front"] = np.array([bx, by])
-    for name, x in (("neck_right", int(np.ceil(xr)) - 1), ("neck_left", int(np.floor(xl)) + 1)):
-        rows = np.nonzero(out[:, x])[0] if 0 <= x < w else []
+    _corners_beside(out, kps, int(np.ceil(xr)) - 1, int(np.floor(xl)) + 1)
+    return out, kps
+
+
+def _corners_beside(mask: np.ndarray, kps: dict[str, np.ndarray], x_right: int, x_left: int) -> None:
+    """The collar's corners (in place): the top of the mask in the columns where a cut opening ends."""
+    for name, x in (("neck_right", x_right), ("neck_left", x_left)):
+        rows = np.nonzero(mask[:, x])[0] if 0 <= x < mask.shape[1] else []
         if len(rows):
             kps[name] = np.array([float(x), float(rows[0])])
-    return out, kps
 
 
 def _structure(lab: np.ndarray) -> np.ndarray:
