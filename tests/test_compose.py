@@ -1153,3 +1153,57 @@ def test_a_thin_line_of_old_top_along_a_bare_arms_outline_is_left_as_it_is():
     assert found[outline].mean() > 0.8
     assert not found[strap].any()
     assert not found[M.erode(body.upper_clothes > 0.5, 4)].any()
+
+
+def test_filled_skin_under_the_new_tops_edge_is_in_its_shadow(monkeypatch):
+    """Skin filled inside a new V-neck was one flat tone up to the garment's edge, as if pasted over it
+    (issue 3: the V's and scoops on vitonhd_00034, viton256_005510 and _015794). The garment's edge casts
+    a soft shadow on the skin below and beside it; not on skin above a straight edge (light comes from
+    above), nor on an arm in front of the garment's body."""
+    from tryon.compose import blend
+
+    worn, photo, top = camisole_wearer()
+    rows, cols = np.arange(H)[:, None], np.arange(W)[None, :]
+    cx = W / 2
+    vee = np.abs(cols - cx) < 0.5 * (560 - rows)  # a V from the camisole's edge down to row 560
+    camisole = worn.upper_clothes > 0.5
+    alpha = (camisole & ~vee).astype(np.float32)
+    v_top = WarpedGarment(colour=top.colour, alpha=alpha, parts={"torso": alpha})
+
+    def shaded(garment, wearer=worn, image=photo):
+        with_shadow = compose(image, wearer, garment, "upper").image.astype(np.float32)
+        monkeypatch.setattr(blend, "CONTACT_DARK", 0.0)
+        without = compose(image, wearer, garment, "upper").image.astype(np.float32)
+        monkeypatch.undo()
+        return with_shadow.mean(axis=2) / np.maximum(without.mean(axis=2), 1)
+
+    ratio = shaded(v_top)
+    inside = vee & camisole & (rows > 430) & (rows < 530)
+    edge_dist = 0.5 * (560 - rows) - np.abs(cols - cx)  # how far inside the V's edge, along the row
+    reach = blend.CONTACT_REACH * S
+    at_edge = inside & (edge_dist > 1) & (edge_dist < reach)
+    middle = inside & (edge_dist > 5 * reach)
+    assert at_edge.sum() > 50 and middle.sum() > 50
+    assert ratio[at_edge].mean() < 0.95, ratio[at_edge].mean()
+    assert ratio[middle].min() > 0.99
+    # Above the straight edge of the camisole_wearer's new top (rows 470 on): far less shadow.
+    ratio = shaded(top)
+    above = (rows >= 470 - reach) & (rows < 469) & (np.abs(cols - cx) < 0.3 * S)
+    assert ratio[above].mean() > 0.97, ratio[above].mean()
+    # An arm drawn where the old sleeve was is in front of a sleeveless top's body: no shadow on it.
+    body = synthetic_body()
+    sk = body.skeleton
+    sleeves = np.zeros(body.size, bool)
+    for side in ("left", "right"):
+        a, b = sk[f"{side}_shoulder"], sk[f"{side}_elbow"]
+        sleeves |= M.band(body.size, [a + 0.35 * (b - a), a + 0.6 * (b - a)], 0.2 * S)
+    sleeves &= body.skin > 0.5  # (the arm's whole width)
+    from dataclasses import replace
+
+    f = lambda m: m.astype(np.float32)  # noqa: E731
+    clothed = replace(body, skin=f((body.skin > 0.5) & ~sleeves), upper_clothes=f((body.upper_clothes > 0.5) | sleeves))
+    garment = wide_top(True)
+    ratio = shaded(garment, clothed, person_photo(clothed))
+    in_front = sleeves & (garment.alpha > 0.5) & (rows > 320)
+    assert in_front.sum() > 100
+    assert ratio[in_front].min() > 0.99

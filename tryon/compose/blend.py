@@ -122,6 +122,8 @@ def _compose_box(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, 
         keep = protect[..., None]
         base = base * (1 - keep) + person.astype(np.float32) * keep
     garment = colour * shading[..., None]
+    if uncovered.any():
+        base = _contact_shadow(base, alpha, warped.alpha, uncovered & shape, S)
     # 4 + 5. Blend; the protected regions keep their pixels because alpha is zero there.
     a = alpha[..., None]
     out = base * (1 - a) + garment * a
@@ -150,6 +152,31 @@ def _outline_sliver(body: BodyAnalysis, old: np.ndarray, S: float) -> np.ndarray
 
 
 SLIVER_WIDTH = 0.03  # the widest line of old garment along a bare limb's outline taken for its mixed pixels, in S
+
+
+def _contact_shadow(base: np.ndarray, alpha: np.ndarray, behind: np.ndarray, skin: np.ndarray, S: float) -> np.ndarray:
+    """Filled skin next to the new garment lies under its edge: a soft shadow below and beside the edge.
+
+    Light comes from above, so the shadow falls below the edge (inside a V, under a sleeve's hem), not on
+    a neck above a collar; nor on an arm in front of the garment (`behind`: where the garment would be
+    but for what is in front of it).
+    """
+    reach = max(1.0, CONTACT_REACH * S)
+    win = M.bounding_window(skin, reach=int(4 * reach) + 2)
+    near = cv2.GaussianBlur(alpha[win], (0, 0), reach)
+    drop = int(round(reach))
+    if drop:
+        near = np.vstack([np.repeat(near[:1], drop, axis=0), near[:-drop]])[: near.shape[0]]
+    weight = M.feather(skin[win], max(1.0, S / 120)) * np.clip(2 * near, 0, 1) * np.clip(1 - behind[win], 0, 1)
+    out = base.copy()
+    out[win] *= (1 - CONTACT_DARK * weight)[..., None]
+    return out
+
+
+CONTACT_REACH = 0.03  # the width of the garment's shadow on filled skin (and how far it falls), in S
+CONTACT_DARK = 0.25  # how much darker filled skin is right at the garment's edge
+
+
 OLD_RIM = 0.1  # the old garment's parsed probability down to which its outline's mixed pixels are filled
 
 
