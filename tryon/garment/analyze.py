@@ -20,11 +20,11 @@ from tryon.garment.inside_back import (
     drop_crew_inside,
     drop_inside_above_label,
     drop_inside_back,
-    drop_v_inside,
     smooth_collar,
 )
 from tryon.garment.label import find_label, remove_label
 from tryon.garment.mask import bleed_edges, garment_mask_and_fabric
+from tryon.garment.vneck import drop_shaded_v_inside, drop_v_inside
 
 CATEGORIES = ("upper", "lower", "dress")
 
@@ -89,6 +89,9 @@ def analyze_garment(image: np.ndarray, category: str) -> GarmentAnalysis:
     # A V's inside back in the light is found by the V's straight front edges: where nothing was found,
     # or where only its top, in shadow under the back collar, was (a wrap's lit lining below it).
     v_cut, v_kps = drop_v_inside(image, mask, kps_before)
+    if v_kps is kps_before:
+        # (Nor a V whose edges are sharper than any line: on stripes, one whose inside is in shade.)
+        v_cut, v_kps = drop_shaded_v_inside(image, mask, kps_before)
     width = float(kps_before["neck_left"][0] - kps_before["neck_right"][0])
     if v_kps["neck_front"][1] > kps["neck_front"][1] + V_BEYOND * width:
         dropped, kps = dropped & v_cut, v_kps
