@@ -319,3 +319,29 @@ def test_a_fine_print_shrunk_onto_the_body_is_smoothed_not_aliased(body):
     assert abs(light.mean() - 130) < 20
     # Grey, not bands of black and white: the stripes' own spread is 100; sampled directly, 80 was left.
     assert light.std() < 40, light.std()
+
+
+def test_a_sleeve_rounds_the_outside_of_a_bent_elbow():
+    """An arm bent at the elbow (hands on hips): the sleeve's outline ran on straight past the joint on
+    the outside of the bend and was cut off square there, a blocky corner at every bent elbow (issue 3:
+    viton256_015794, rows 129 and 131). It rounds the joint at the sleeve's half-width now, and the
+    inside of the bend is still covered."""
+    from tryon.warp.maps import Strip, sample_mask, strip_map
+
+    sleeve = np.zeros((300, 100), np.float32)
+    sleeve[10:310, 20:61] = 1  # a straight sleeve laid flat, 40 px wide, along x = 40
+    elbow = np.array([200.0, 200.0])
+    # Upper arm straight down to the elbow, forearm straight left from it: the outside of the bend is
+    # below and right of the elbow.
+    out = np.array([1.0, 0.0])
+    strip = Strip(root=np.array([40.0, 10.0]), end=np.array([40.0, 290.0]), half_width=20.0,
+                  body_line=[np.array([200.0, 60.0]), elbow, np.array([60.0, 200.0])], length=280.0,
+                  body_half_width=20.0, outer_garment=out, outer_body=out)  # fmt: skip
+    covered = sample_mask(sleeve, strip_map(strip, (400, 400))) > 0.5
+    diagonal = elbow + np.array([1.0, 1.0]) / np.sqrt(2) * np.arange(0, 40)[:, None]
+    reach = max(np.hypot(*(p - elbow)) for p in diagonal if covered[int(round(p[1])), int(round(p[0]))])
+    assert 0.8 * 20 < reach < 1.05 * 20, reach  # round: the half-width from the joint along the diagonal too
+    # Along either segment, the sleeve is as wide as before; inside the bend, covered.
+    assert covered[150, 200 + 17] and not covered[150, 200 + 23]
+    assert covered[200 - 17, 120] and covered[200 + 17, 120] and not covered[200 + 23, 120]
+    assert covered[190, 190]

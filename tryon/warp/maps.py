@@ -147,6 +147,11 @@ def strip_map(strip: Strip, size: tuple[int, int]):
         if i == 0:
             d[raw_t < 0] = np.inf  # the limb starts flat at its root (no cap above the shoulder)
         s = rel @ n
+        # Past the segment's ends (the outside of a bent elbow) the nearest point is the joint: the distance
+        # from it is the distance across, so the limb's outline rounds the joint (projected on the
+        # segment's normal instead, it ran on straight past the joint and was cut off square).
+        beyond = (raw_t < 0) | (raw_t > L)
+        s = np.where(beyond, np.copysign(d, s), s)
         better = d < best_d
         best_d = np.where(better, d, best_d)
         best_t = np.where(better, offset + t, best_t)
