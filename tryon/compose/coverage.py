@@ -89,6 +89,10 @@ def reach_old_shoulders(body: BodyAnalysis, old: np.ndarray, colour: np.ndarray,
             # (Nor the old top rising straight above it: the top of an old strap seen in the neckline,
             # covered alone, stood up from the shoulder as a notch.)
             strip &= ~_rising_from(enclosed[win], old[win] & ~solid)
+        # Nor a bare arm's outline, its mixed pixels parsed as the old top (never surely: the parsing's
+        # probability stays below OUTLINE_SURE) between the arm's skin and the backdrop: beside a sleeve
+        # narrower than the arm, it was covered in blobs, a scalloped sleeve edge.
+        strip &= ~_unsure_outline(strip, body.upper_clothes[win], body.skin[win] > 0.5, body.person[win] < 0.5)
         if strip.sum() < 20:
             continue
         weight = np.clip(a, 0, 1) * solid
@@ -111,6 +115,26 @@ def reach_old_shoulders(body: BodyAnalysis, old: np.ndarray, colour: np.ndarray,
 REACH = 0.07  # how far past its outline a top with sleeves covers the old top at the outer shoulders, in S
 STRAP_WIDTH = 0.05  # the widest part of the old top taken for a strap, in shoulder widths
 SHOULDER_GAP = 0.015  # the widest gap between the garment and a covered old strap that closes, in shoulder widths
+
+
+def _unsure_outline(strip: np.ndarray, soft: np.ndarray, skin: np.ndarray, backdrop: np.ndarray) -> np.ndarray:
+    """The parts of `strip` whose parsed probability (`soft`) never reaches OUTLINE_SURE, with bare skin
+    beside them and the backdrop too."""
+    n, labels = cv2.connectedComponents(strip.astype(np.uint8), connectivity=8)
+    if n <= 1:
+        return np.zeros_like(strip)
+    peak = np.zeros(n, np.float32)
+    np.maximum.at(peak, labels[strip], soft[strip])
+    beside = np.zeros((2, n), bool)
+    for k, other in enumerate((skin, backdrop)):
+        near = M.dilate(other, 2) & strip
+        beside[k, np.unique(labels[near])] = True
+    unsure = (peak < OUTLINE_SURE) & beside.all(axis=0)
+    unsure[0] = False
+    return unsure[labels]
+
+
+OUTLINE_SURE = 0.9  # a part of the old top parsed at a lower probability everywhere may be a limb's outline
 
 
 def _mirrored(colour: np.ndarray, solid: np.ndarray, where: np.ndarray) -> np.ndarray:
