@@ -1239,3 +1239,29 @@ def test_a_bare_arms_outline_parsed_as_the_old_top_is_not_covered_beside_a_narro
         assert is_red[rim].mean() < 0.1
         between = shoulder & person & ~M.erode(person, 3) & ~rim & M.erode(person, 1)
         assert is_red[between & (rows > SHOULDER_Y - 0.2 * S)].mean() < 0.1  # no blobs across the skin
+
+
+def test_an_arm_filled_far_from_bare_skin_takes_its_hands_tone_where_the_hand_shows():
+    """Fashion photos light the face far more than the arms: arms drawn under old long sleeves in the
+    face's tone were pale bars beside darker hands (issue 3: viton256_004912's arms, rows 116-119).
+    Where the arm's hand shows, the fill drifts to the hand's tone instead."""
+    from dataclasses import replace
+
+    worn = long_sleeved_wearer()
+    sk = worn.skeleton
+    f = lambda m: m.astype(np.float32)  # noqa: E731
+    hands = np.zeros(worn.size, bool)
+    for side in ("left", "right"):
+        wrist, elbow = sk[f"{side}_wrist"], sk[f"{side}_elbow"]
+        hand_at = wrist + 0.2 * S * (wrist - elbow) / np.linalg.norm(wrist - elbow)
+        hands |= M.band(worn.size, [hand_at], 0.1 * S)
+    worn = replace(worn, hands=f(hands), skin=f((worn.skin > 0.5) | hands), person=f((worn.person > 0.5) | hands),
+                   upper_clothes=f((worn.upper_clothes > 0.5) & ~hands))  # fmt: skip
+    hand_tone = SKIN * np.array([0.72, 0.62, 0.58])  # darker and redder than the face
+    photo = person_photo(worn).astype(np.float32)
+    photo[hands] = hand_tone
+    out = compose(photo.astype(np.uint8), worn, wide_top(sleeveless=True), "upper").image.astype(np.float32)
+    for side in ("left", "right"):
+        p = sk[f"{side}_shoulder"] + 0.6 * (sk[f"{side}_elbow"] - sk[f"{side}_shoulder"])  # up the arm
+        tone = out[int(p[1]) - 3 : int(p[1]) + 4, int(p[0]) - 3 : int(p[0]) + 4].reshape(-1, 3).mean(axis=0)
+        assert np.linalg.norm(tone - hand_tone) < np.linalg.norm(tone - SKIN), tone

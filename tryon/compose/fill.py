@@ -102,8 +102,21 @@ def fill_uncovered(person: np.ndarray, body: BodyAnalysis, region: np.ndarray, c
     part = out[win]
     px = part[fy, fx]
     far = np.clip((away[fy, fx] - FAR_FROM * S) / (FAR_FROM * S), 0, 1) * FAR_TONE
-    px += (tone - px) * far[:, None]
-    ratio = np.clip(float(tone.mean()) / np.maximum(px.mean(axis=1), 1.0), 0.5, 2.0)
+    tones = np.broadcast_to(tone, px.shape).copy()
+    if category != "lower":
+        # (An arm's own tone where its hand shows: the face is often lit far more than the arms.)
+        o = np.array([win[1].start, win[0].start], np.float64)
+        for side in ("left", "right"):
+            hand = _hand_tone(person, body, side)
+            if hand is None:
+                continue
+            line = [p - o for p in arm_line(body, side, radii or {})]
+            r = (radii or {}).get(side) or limb_radius(body, arm_line(body, side, radii or {}))
+            size = (win[0].stop - win[0].start, win[1].stop - win[1].start)
+            on_arm = M.tapered_band(size, line, [1.5 * r, 1.3 * r, 1.2 * r])[fy, fx]
+            tones[on_arm] = hand
+    px += (tones - px) * far[:, None]
+    ratio = np.clip(tones.mean(axis=1) / np.maximum(px.mean(axis=1), 1.0), 0.5, 2.0)
     px *= (1 + (ratio - 1) * TONE_PULL * depth[win][fy, fx])[:, None]
     part[fy, fx] = px
     # Round limbs and the neck are darker towards their edges.
@@ -166,6 +179,26 @@ def _body_tone(person: np.ndarray, bare: np.ndarray, body: BodyAnalysis) -> np.n
 
 
 MIN_TONE_PIXELS = 200  # the fewest face and bare skin pixels the body's tone is measured on
+
+
+def _hand_tone(person: np.ndarray, body: BodyAnalysis, side: str) -> np.ndarray | None:
+    """The median colour of one hand's skin, or None where too little of it shows."""
+    wrist = np.asarray(body.skeleton[f"{side}_wrist"], float)
+    S = body.skeleton.shoulder_width
+    reach = int(HAND_REACH * S)
+    h, w = body.size
+    y0, y1 = max(0, int(wrist[1]) - reach), min(h, int(wrist[1]) + reach + 1)
+    x0, x1 = max(0, int(wrist[0]) - reach), min(w, int(wrist[0]) + reach + 1)
+    if y1 <= y0 or x1 <= x0:
+        return None
+    hand = (body.hands[y0:y1, x0:x1] > 0.5) & (body.skin[y0:y1, x0:x1] > 0.5)
+    if hand.sum() < MIN_HAND_PIXELS * (S / 100) ** 2:
+        return None
+    return np.median(person[y0:y1, x0:x1][hand], axis=0).astype(np.float32)
+
+
+HAND_REACH = 0.3  # how far from its wrist point a hand's skin is looked for, in shoulder widths
+MIN_HAND_PIXELS = 60  # the fewest hand pixels its tone is measured on, for a 100 px shoulder width
 
 
 def _mean_colour(image: np.ndarray, source: np.ndarray) -> np.ndarray:
