@@ -1265,3 +1265,39 @@ def test_an_arm_filled_far_from_bare_skin_takes_its_hands_tone_where_the_hand_sh
         p = sk[f"{side}_shoulder"] + 0.6 * (sk[f"{side}_elbow"] - sk[f"{side}_shoulder"])  # up the arm
         tone = out[int(p[1]) - 3 : int(p[1]) + 4, int(p[0]) - 3 : int(p[0]) + 4].reshape(-1, 3).mean(axis=0)
         assert np.linalg.norm(tone - hand_tone) < np.linalg.norm(tone - SKIN), tone
+
+
+@pytest.mark.parametrize("in_pocket", [True, False], ids=["in_pocket", "hanging"])
+def test_a_hand_in_a_pocket_goes_under_a_longer_new_top(in_pocket):
+    """A hand in a trouser pocket shows only its wrist. A new top longer than the old one covers the
+    pocket, and the wrist, kept in front as a hand, was a patch of skin on the top (issue 3:
+    viton256_014834, rows 124, 126 and 127; dresscode_051482). The arm's line carried on past the
+    wrist runs into the trousers: the hand goes under the top. A hand hanging free stays in front."""
+    from dataclasses import replace
+
+    body = synthetic_body()
+    sk = body.skeleton
+    f = lambda m: m.astype(np.float32)  # noqa: E731
+    hands = np.zeros(body.size, bool)
+    pockets = np.zeros(body.size, bool)
+    for side in ("left", "right"):
+        wrist, elbow = sk[f"{side}_wrist"], sk[f"{side}_elbow"]
+        along = (wrist - elbow) / np.linalg.norm(wrist - elbow)
+        hands |= M.band(body.size, [wrist], 0.06 * S)
+        pockets |= M.band(body.size, [wrist + 0.2 * S * along], 0.12 * S)
+    pockets &= ~hands
+    lower = (body.lower_clothes > 0.5) | (pockets if in_pocket else np.zeros_like(pockets))
+    person = (body.person > 0.5) | lower | hands
+    worn = replace(body, hands=f(hands), skin=f((body.skin > 0.5) | hands), lower_clothes=f(lower), person=f(person))
+    photo = person_photo(worn)
+    rows, cols = np.arange(H)[:, None], np.arange(W)[None, :]
+    alpha = f((rows > 300) & (rows < 760) & (np.abs(cols - W / 2) < 1.5 * S) & (worn.face < 0.5))
+    top = WarpedGarment(colour=np.broadcast_to(RED, (H, W, 3)).astype(np.float32), alpha=alpha, parts={"torso": alpha})
+    out = compose(photo, worn, top, "upper").image.astype(np.float32)
+    is_red = np.linalg.norm(out - RED, axis=2) < 60
+    assert hands.sum() > 200
+    if in_pocket:
+        assert is_red[hands].mean() > 0.8 and is_red[M.erode(hands, 3)].mean() > 0.95
+    else:
+        assert is_red[hands].mean() < 0.05
+        assert np.abs(out[M.erode(hands, 2)] - SKIN).max(axis=1).mean() < 12

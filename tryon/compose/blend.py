@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from tryon import masks as M
-from tryon.compose.coverage import arms_over_body, neck_opening, old_garment, reach_old_shoulders
+from tryon.compose.coverage import arms_over_body, neck_opening, old_garment, pocketed_hands, reach_old_shoulders
 from tryon.compose.fill import fill_uncovered
 from tryon.compose.limbs import body_shape, inside_new_bottoms, limb_measures
 from tryon.compose.shading import shading_map
@@ -78,9 +78,15 @@ def _compose_box(person: np.ndarray, body: BodyAnalysis, warped: WarpedGarment, 
     # 1. What is replaced: the old garment, with the holes its parsing left (a print whose colours
     # pass for skin) closed, or they stay as patches of the old garment.
     old_b = _one_piece(old_garment(body, category), S)
-    protect = np.maximum.reduce([body.face, body.hair, body.hands, body.feet])
+    hands = body.hands
+    pocketed = None
+    if category != "lower":
+        # (A hand in a pocket of the bottoms goes under a top that now covers the pocket.)
+        pocketed = pocketed_hands(body) & (warped.alpha > 0.5)
+        hands = np.where(pocketed, 0.0, hands).astype(np.float32)
+    protect = np.maximum.reduce([body.face, body.hair, hands, body.feet])
     radii = limb_measures(body, legs=category != "upper")
-    alpha = arms_over_body(body, warped, category, radii) * (1 - protect)
+    alpha = arms_over_body(body, warped, category, radii, hidden=pocketed) * (1 - protect)
     if category != "lower":
         alpha = alpha * (1 - neck_opening(body))
     if category == "lower":

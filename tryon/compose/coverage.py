@@ -182,7 +182,35 @@ def _rising_from(seed: np.ndarray, free: np.ndarray) -> np.ndarray:
     return found[::-1] & (free | seed)
 
 
-def arms_over_body(body: BodyAnalysis, warped: WarpedGarment, category: str, radii: dict[str, float]) -> np.ndarray:
+def pocketed_hands(body: BodyAnalysis) -> np.ndarray:
+    """The hands (and wrists) that go into a pocket of the old bottoms: the arm's line, carried on past
+    the wrist, runs into the bottoms. A new top longer than the old one covers the pocket, and the
+    hand goes under it; kept in front, the wrist showed as a patch of skin on the top."""
+    S = body.skeleton.shoulder_width
+    h, w = body.size
+    out = np.zeros((h, w), bool)
+    hands = body.hands > 0.5
+    if not hands.any():
+        return out
+    for side in ("left", "right"):
+        elbow = np.asarray(body.skeleton[f"{side}_elbow"], float)
+        wrist = np.asarray(body.skeleton[f"{side}_wrist"], float)
+        along = (wrist - elbow) / max(float(np.linalg.norm(wrist - elbow)), 1e-6)
+        beyond = [wrist + d * S * along for d in POCKET_BEYOND]
+        inside = [0 <= p[1] < h and 0 <= p[0] < w and body.lower_clothes[int(p[1]), int(p[0])] > 0.5 for p in beyond]
+        if not any(inside):
+            continue
+        out |= hands & M.band(body.size, [wrist], POCKET_HAND * S)
+    # (With the soft edge of the hands' mask: left protected, it drew the hand's outline on the top.)
+    return M.dilate(out, max(2, int(0.02 * S))) & (body.hands > 0)
+
+
+POCKET_BEYOND = (0.1, 0.15, 0.2)  # where past the wrist the line is looked at, in S (a hand covers that much)
+POCKET_HAND = 0.35  # how far from its wrist a hand going into a pocket reaches, in shoulder widths
+
+
+def arms_over_body(body: BodyAnalysis, warped: WarpedGarment, category: str, radii: dict[str, float],
+                   hidden: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
     """The garment's coverage, with the arms in front of its body part.
 
     Arms hang beside (or cross in front of) the torso: below the shoulder, the body of a top or
@@ -202,6 +230,8 @@ def arms_over_body(body: BodyAnalysis, warped: WarpedGarment, category: str, rad
         r = radii[side]
         arms |= M.tapered_band(body.size, line, [1.1 * r, r, 0.85 * r])
     visible = (body.skin > 0.5) | (body.hands > 0.5)
+    if hidden is not None:
+        visible &= ~hidden  # (a hand in a pocket the new top covers)
     if warped.sleeveless:
         # Sleeveless: the arms under the old sleeves are in front of the new body too.
         visible |= old_garment(body, category) > 0.5
