@@ -818,3 +818,39 @@ def test_a_camisoles_shoulder_points_are_at_its_thin_straps_tops():
     for side, (lo, hi) in (("right", (240, 275)), ("left", (495, 530))):
         x, y = g.keypoints[f"{side}_shoulder"]
         assert lo <= x <= hi and y < 120, (side, x, y)  # on the strap, near its top
+
+
+def _hanging_sleeves_photo() -> np.ndarray:
+    """A long-sleeved top on a ghost mannequin whose sleeves hang straight down beside its body and on
+    past its hem, to their cuffs (a bodysuit's blouse laid out, vitonhd_09266)."""
+    h, w = 1024, 768
+    shape = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(shape, [np.array([[300, 110], [384, 150], [468, 110], [600, 150], [610, 860], [540, 860],
+                                   [530, 700], [238, 700], [228, 860], [158, 860], [168, 150]])], 1)  # fmt: skip
+    shape = shape.astype(bool)
+    cols = np.arange(w)[None, :]
+    shape &= ~((cols > 234) & (cols < 534) & (np.arange(h)[:, None] > 700))  # (the gaps beside the hips)
+    shape &= ~((np.abs(cols - 236) < 5) | (np.abs(cols - 532) < 5)) | (np.arange(h)[:, None] < 360)
+    colour = np.full((h, w, 3), (60, 90, 160), np.uint8)
+    return _studio_photo(shape, colour)
+
+
+def test_sleeves_hanging_on_past_the_hem_keep_their_cuffs():
+    """The sleeves were what lies beside the body above its hem: sleeves hanging down past it lost their
+    cuffs to the body, and the body's spline drew them in pieces beside the wearer's hips (issue 3:
+    vitonhd_09266 on vitonhd_00121, row 10; dresscode_049920, row 18). Below the hem, what continues a
+    sleeve's end in its columns is the sleeve's."""
+    g = analyze_garment(_hanging_sleeves_photo(), "upper")
+    assert set(g.sleeves) == {"left", "right"}
+    rows = np.arange(g.mask.shape[0])[:, None]
+    mask = g.mask > 0.5
+    for side in ("left", "right"):
+        assert (g.sleeves[side] & mask & (rows > 780)).sum() > 1000  # the cuff is the sleeve's
+        assert g.keypoints[f"{side}_cuff"][1] > 780
+    torso = mask.copy()
+    for part in g.sleeves.values():
+        torso &= ~part
+    # Nothing of the cuffs is left to the body (but the sleeves' inner edge within the armpit's margin,
+    # as above the hem).
+    cuffs = sum(int((part & mask & (rows > 720)).sum()) for part in g.sleeves.values())
+    assert (torso & (rows > 720)).sum() < 0.1 * cuffs

@@ -345,3 +345,27 @@ def test_a_sleeve_rounds_the_outside_of_a_bent_elbow():
     assert covered[150, 200 + 17] and not covered[150, 200 + 23]
     assert covered[200 - 17, 120] and covered[200 + 17, 120] and not covered[200 + 23, 120]
     assert covered[190, 190]
+
+
+def test_a_sleeve_longer_than_the_arm_ends_at_the_wrist():
+    """A sleeve longer than the wearer's arm was drawn on past the wrist along the forearm's line, over
+    the hand and beyond it, in pieces around it (issue 3: vitonhd_09266 and vitonhd_10165, rows 10 and
+    13). It bunches up to its cuff at the wrist."""
+    from dataclasses import replace
+
+    from tests.test_garment import _hanging_sleeves_photo
+
+    body = synthetic_body()
+    sk = body.skeleton
+    points = dict(sk.points)
+    for side in ("left", "right"):  # (short forearms: the sleeves are longer than the arms)
+        points[f"{side}_wrist"] = sk[f"{side}_elbow"] + 0.3 * (sk[f"{side}_wrist"] - sk[f"{side}_elbow"])
+    body = replace(body, skeleton=replace(sk, points=points))
+    warped = warp_garment(analyze_garment(_hanging_sleeves_photo(), "upper"), body)
+    for side in ("left", "right"):
+        sleeve = warped.parts[f"{side}_sleeve"]
+        wrist, elbow = points[f"{side}_wrist"], points[f"{side}_elbow"]
+        along = (wrist - elbow) / np.linalg.norm(wrist - elbow)
+        before, past = wrist - 0.05 * S * along, wrist + 0.15 * S * along
+        assert sleeve[int(before[1]), int(before[0])] > 0.5  # it reaches the wrist
+        assert sleeve[int(past[1]), int(past[0])] < 0.05  # and ends there

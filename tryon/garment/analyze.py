@@ -369,12 +369,32 @@ def _upper_keypoints(mask: np.ndarray, photo: np.ndarray, dress: bool = False):
             if part.sum() < 0.002 * mask.sum():
                 continue
             part = M.largest_component(part)
+            part = _down_to_cuff(mask & outside, part, int(hem_y - 0.05 * gh))
             root, cuff, half = _sleeve_axis(part, kps[f"{side}_shoulder"])
             kps[f"{side}_sleeve_root"] = root
             kps[f"{side}_cuff"] = cuff
             half_widths[side] = half
             sleeves[side] = part
     return kps, sleeves, half_widths
+
+
+def _down_to_cuff(outside: np.ndarray, part: np.ndarray, cut: int) -> np.ndarray:
+    """A sleeve hanging beside the body on past its hem: its part below the row `cut`, in the columns of
+    its end above it and joined to it. (Left to the body, its cuff was drawn in pieces beside the hips.)"""
+    ys, xs = np.nonzero(part)
+    if not len(ys) or cut >= part.shape[0]:
+        return part
+    low = ys >= ys.max() - SLEEVE_END * max(1, ys.max() - ys.min())
+    if ys.max() < cut - 2:
+        return part  # (it ends above the cut: nothing hangs on)
+    margin = max(2, int(SLEEVE_END * (xs[low].max() - xs[low].min() + 1)))
+    below = np.zeros_like(part)
+    x0, x1 = max(0, int(xs[low].min()) - margin), int(xs[low].max()) + margin + 1
+    below[cut:, x0:x1] = outside[cut:, x0:x1]
+    return part | M.components_touching(below, M.dilate(part, 1))
+
+
+SLEEVE_END = 0.1  # the share of a sleeve's height whose columns its part below the hem may take (and margin)
 
 
 def _strap_edge(top_y: np.ndarray, neck_x: int, x: int, armpit_y: int) -> int:

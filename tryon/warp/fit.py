@@ -238,6 +238,10 @@ def _warp_top(garment: GarmentAnalysis, body: BodyAnalysis) -> WarpedGarment:
         b_root = sk[f"{side}_shoulder"] - arm * 0.12 * S
         length = np.linalg.norm(g[f"{side}_cuff"] - g_root) * r + 0.12 * S
         upper_arm = float(np.linalg.norm(sk[f"{side}_elbow"] - sk[f"{side}_shoulder"]))
+        # A sleeve longer than the arm bunches up to its cuff at the wrist: drawn on past it, along the
+        # forearm's line, it hung beyond the hand in pieces.
+        whole_arm = 0.12 * S + upper_arm + float(np.linalg.norm(sk[f"{side}_wrist"] - sk[f"{side}_elbow"]))
+        length = min(length, whole_arm + PAST_WRIST * S)
         long_sleeves = long_sleeves or length > 1.3 * upper_arm
         strip = Strip(
             root=g_root,
@@ -273,6 +277,9 @@ def _warp_top(garment: GarmentAnalysis, body: BodyAnalysis) -> WarpedGarment:
     colour, alpha, parts = _lift_to_shoulders(colour, alpha, parts, body, spans)
     return WarpedGarment(colour=colour, alpha=alpha, parts=parts, targets=t, sleeveless=garment.sleeveless,
                          long_sleeves=long_sleeves)  # fmt: skip
+
+
+PAST_WRIST = 0.08  # how far past the wrist a long sleeve may reach, in shoulder widths
 
 
 def _close_seam(colour: np.ndarray, alpha: np.ndarray, sleeve: np.ndarray, seam: np.ndarray, S: float) -> None:
