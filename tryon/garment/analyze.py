@@ -83,14 +83,16 @@ def analyze_garment(image: np.ndarray, category: str) -> GarmentAnalysis:
                 kps[f"{side}_hem"] = np.array([x, waist["y"]], np.float64)
     kps_before = kps
     dropped, kps = drop_inside_back(image, mask, kps)
-    if not (mask & ~dropped).any():
+    in_shadow = bool((mask & ~dropped).any())
+    if not in_shadow:
         # (Not in shadow: a crew neck's inside back is found by its front collar instead.)
         dropped, kps = drop_crew_inside(image, dropped, kps)
     # A V's inside back in the light is found by the V's straight front edges: where nothing was found,
     # or where only its top, in shadow under the back collar, was (a wrap's lit lining below it).
     v_cut, v_kps = drop_v_inside(image, mask, kps_before)
-    if v_kps is kps_before:
-        # (Nor a V whose edges are sharper than any line: on stripes, one whose inside is in shade.)
+    if v_kps is kps_before and not in_shadow:
+        # (Nor a V whose edges are sharper than any line: on stripes, one whose inside is in shade, which
+        # the shadow's detector, made for plain fabrics, did not find.)
         v_cut, v_kps = drop_shaded_v_inside(image, mask, kps_before)
     width = float(kps_before["neck_left"][0] - kps_before["neck_right"][0])
     if v_kps["neck_front"][1] > kps["neck_front"][1] + V_BEYOND * width:

@@ -114,10 +114,12 @@ def drop_shaded_v_inside(image: np.ndarray, mask: np.ndarray, kps: dict[str, np.
         return mask, kps
     light = cv2.cvtColor(np.ascontiguousarray(image[y0:y1, x0:x1]), cv2.COLOR_RGB2LAB)[..., 0]
     lightest = (light > np.percentile(light[inside_box], 80) - SHADED_V_MARGIN) & inside_box
-    # (Most necks are not such a V: the front lit just below the collar, or a dark garment's all alike.)
-    below = lightest[int(yc + 0.15 * width) - y0 : int(yc + 0.45 * width) - y0,
-                     int(cx - 0.1 * width) - x0 : int(cx + 0.1 * width) - x0]  # fmt: skip
-    if below.size == 0 or below.mean() > 3 * SHADED_V_INSIDE:
+    # (Most necks are not such a V: the front lit just below the collar, a dark garment's all alike, or
+    # an opening with nothing of the garment in it.)
+    below = (slice(int(yc + 0.15 * width) - y0, int(yc + 0.45 * width) - y0),
+             slice(int(cx - 0.1 * width) - x0, int(cx + 0.1 * width) - x0))  # fmt: skip
+    garment = inside_box[below]
+    if garment.size == 0 or garment.mean() < 0.8 or lightest[below].sum() > 3 * SHADED_V_INSIDE * garment.sum():
         return mask, kps
     # Counts along each row by prefix sums: any span's count is a difference of two.
     zero = np.zeros((light.shape[0], 1), np.int32)
