@@ -26,12 +26,10 @@ def drop_v_inside(image: np.ndarray, mask: np.ndarray, kps: dict[str, np.ndarray
     changes far more sharply than the typical V (the fabric's own texture). Returns (mask, key points),
     unchanged without such a V.
     """
-    xr, xl = float(kps["neck_right"][0]), float(kps["neck_left"][0])
-    width = xl - xr
-    if width < 16:
+    span = _neck_span(kps)
+    if span is None:
         return mask, kps
-    yc = (float(kps["neck_right"][1]) + float(kps["neck_left"][1])) / 2
-    cx = (xl + xr) / 2
+    xr, xl, width, yc, cx = span
     h, w = mask.shape
     y0, y1 = max(0, int(yc) - 4), min(h, int(yc + V_DEEPEST * width) + 12)
     x0, x1 = max(0, int(xr - 0.1 * width)), min(w, int(xl + 0.1 * width) + 1)
@@ -99,12 +97,10 @@ def drop_shaded_v_inside(image: np.ndarray, mask: np.ndarray, kps: dict[str, np.
     inside it; the best V is cut when its inside has almost none and both bands many. Returns (mask,
     key points), unchanged without such a V.
     """
-    xr, xl = float(kps["neck_right"][0]), float(kps["neck_left"][0])
-    width = xl - xr
-    if width < 16:
+    span = _neck_span(kps)
+    if span is None:
         return mask, kps
-    yc = (float(kps["neck_right"][1]) + float(kps["neck_left"][1])) / 2
-    cx = (xl + xr) / 2
+    xr, xl, width, yc, cx = span
     h, w = mask.shape
     band = SHADED_V_BAND * width
     y0, y1 = max(0, int(yc) - 4), min(h, int(yc + V_DEEPEST * width) + 12)
@@ -167,6 +163,15 @@ def drop_shaded_v_inside(image: np.ndarray, mask: np.ndarray, kps: dict[str, np.
         return mask, kps
     s, dx, f = s[keep][i], dx[keep][i], f[keep][i]
     return _cut_v(mask, kps, cx + dx * width, yc + f * width, yc + s * width)
+
+
+def _neck_span(kps: dict[str, np.ndarray]) -> tuple[float, float, float, float, float] | None:
+    """The neck's corners' columns (right, left), the width between them, their mean row and the centre
+    column; None when the corners are too close for a V."""
+    xr, xl = float(kps["neck_right"][0]), float(kps["neck_left"][0])
+    if xl - xr < 16:
+        return None
+    return xr, xl, xl - xr, (float(kps["neck_right"][1]) + float(kps["neck_left"][1])) / 2, (xl + xr) / 2
 
 
 def _cut_v(mask: np.ndarray, kps: dict[str, np.ndarray], bx: float, by: float, ys: float):
