@@ -80,7 +80,7 @@ def drop_inside_back(image: np.ndarray, mask: np.ndarray, kps: dict[str, np.ndar
     below = below[below > top]
     if len(below):
         kps["neck_front"] = np.array([cx, float(below[0])])
-    _corners_beside(out, kps, int(cols[0]) - 1, int(cols[-1]) + 1)
+    corners_beside(out, kps, int(cols[0]) - 1, int(cols[-1]) + 1)
     return out, kps
 
 
@@ -173,7 +173,7 @@ LABEL_MARGIN = 0.04  # how far below the label the front collar is cut, in neck 
 LABEL_DEEPEST = 0.45  # the deepest crew front cut below a label, in neck widths
 
 
-def _corners_beside(mask: np.ndarray, kps: dict[str, np.ndarray], x_right: int, x_left: int) -> None:
+def corners_beside(mask: np.ndarray, kps: dict[str, np.ndarray], x_right: int, x_left: int) -> None:
     """The collar's corners (in place): the top of the mask in the columns where a cut opening ends."""
     for name, x in (("neck_right", x_right), ("neck_left", x_left)):
         rows = np.nonzero(mask[:, x])[0] if 0 <= x < mask.shape[1] else []

@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 
 from tryon import masks as M
-from tryon.garment.inside_back import _corners_beside
+from tryon.garment.inside_back import corners_beside
 
 
 def drop_v_inside(image: np.ndarray, mask: np.ndarray, kps: dict[str, np.ndarray]):
@@ -184,7 +184,7 @@ def _cut_v(mask: np.ndarray, kps: dict[str, np.ndarray], bx: float, by: float, y
     out = M.open_(out, 2)
     kps = dict(kps)
     kps["neck_front"] = np.array([bx, by])
-    _corners_beside(out, kps, int(np.ceil(xr)) - 1, int(np.floor(xl)) + 1)
+    corners_beside(out, kps, int(np.ceil(xr)) - 1, int(np.floor(xl)) + 1)
     return out, kps
 
 
