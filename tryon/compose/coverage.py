@@ -201,6 +201,8 @@ def pocketed_hands(body: BodyAnalysis) -> np.ndarray:
         if not any(inside):
             continue
         out |= hands & M.band(body.size, [wrist], POCKET_HAND * S)
+    if not out.any():
+        return out
     # (With the soft edge of the hands' mask: left protected, it drew the hand's outline on the top.)
     return M.dilate(out, max(2, int(0.02 * S))) & (body.hands > 0)
 

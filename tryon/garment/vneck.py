@@ -137,11 +137,11 @@ def drop_shaded_v_inside(image: np.ndarray, mask: np.ndarray, kps: dict[str, np.
             hi = np.clip(np.round(hi), 0, sums.shape[1] - 1).astype(int)
             return np.where(on, sums[r, np.maximum(hi, lo)] - sums[r, lo], 0).sum(axis=1)
 
-        span = np.where(on, np.round(b) - np.round(a), 0).sum(axis=1)
+        between = np.where(on, np.round(b) - np.round(a), 0).sum(axis=1)  # (the V's own pixels)
         inner, inner_light = count(n_garment, a, b), count(n_light, a, b)
         sides = [(count(n_garment, lo, hi), count(n_light, lo, hi)) for lo, hi in ((a - band, a), (b, b + band))]
         full = on.sum(axis=1) * band
-        valid = (inner > 0.5 * span) & (by < y1 - 2) & np.all([g > 0.8 * full for g, _ in sides], axis=0)
+        valid = (inner > 0.5 * between) & (by < y1 - 2) & np.all([g > 0.8 * full for g, _ in sides], axis=0)
         inside = inner_light / np.maximum(inner, 1)
         beside = np.minimum(*[n / np.maximum(g, 1) for g, n in sides])
         return np.where(valid, beside - SHADED_V_PENALTY * inside, -np.inf), inside, beside
